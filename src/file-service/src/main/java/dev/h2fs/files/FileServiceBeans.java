@@ -1,0 +1,50 @@
+package dev.h2fs.files;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.h2fs.files.cache.CacheLimits;
+import dev.h2fs.files.cache.FileCache;
+import dev.h2fs.files.config.FilesConfig;
+import dev.h2fs.files.store.FileStore;
+import dev.h2fs.files.upload.UploadService;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Wires the plain (CDI-free, unit-testable) store, cache and upload classes into beans.
+ */
+public class FileServiceBeans {
+
+    private static final Logger LOG = Logger.getLogger(FileServiceBeans.class);
+
+    @Produces
+    @Singleton
+    FileCache fileCache(FilesConfig config, MeterRegistry registry) {
+        FileCache cache = new FileCache(CacheLimits.from(config.cache()), registry);
+        cache.start();
+        return cache;
+    }
+
+    void closeCache(@Disposes FileCache cache) {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    FileStore fileStore(FilesConfig config, FileCache cache) {
+        FileStore store = new FileStore(config.dir(), name -> cache.invalidate(name.value()));
+        int removed = store.removeStaleTempFiles(config.staleUploadAge());
+        LOG.infof("file store at %s%s", store.root(), removed > 0 ? " (removed " + removed + " stale upload temp files)" : "");
+        return store;
+    }
+
+    @Produces
+    @ApplicationScoped
+    UploadService uploadService(FilesConfig config, FileStore store, MeterRegistry registry) {
+        return new UploadService(store, config.maxUploadSize().asLongValue(), registry);
+    }
+}

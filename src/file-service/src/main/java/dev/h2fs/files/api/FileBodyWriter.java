@@ -1,0 +1,88 @@
+package dev.h2fs.files.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
+import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
+
+import io.netty.buffer.Unpooled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Writes {@link FileBody} responses without copying mapped bytes: the mapping is wrapped, not
+ * copied, into the buffer handed to Vert.x, and the kernel reads it straight from the page cache.
+ *
+ * <p>This is the file service's only use of a Netty type: Vert.x 4 can wrap foreign memory in a
+ * {@link Buffer} only through a Netty {@code ByteBuf}. The wrapper holds a reference to the
+ * mapping, which keeps it mapped until the bytes are written (see {@code MappedFile}).
+ *
+ * <p>Threads: called by Quarkus REST on the request's thread (I/O thread for a cache hit, a worker
+ * after a miss).
+ */
+@Provider
+@Produces("*/*")
+public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
+        return FileBody.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void writeResponse(FileBody body, Type genericType, ServerRequestContext context) {
+        HttpServerResponse response = ((ServerHttpRequest) context.serverResponse()).unwrap(HttpServerResponse.class);
+        if (body instanceof FileBody.Mapped mapped) {
+            response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
+        } else if (body instanceof FileBody.Streamed streamed) {
+            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool()).start();
+        }
+    }
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return FileBody.class.isAssignableFrom(type);
+    }
+
+    /** The generic JAX-RS path (used only if a filter forces an output stream): copies. */
+    @Override
+    public void writeTo(FileBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+            MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
+        if (body instanceof FileBody.Mapped mapped) {
+            ByteBuffer bytes = mapped.bytes().duplicate();
+            byte[] chunk = new byte[Math.min(64 * 1024, Math.max(1, bytes.remaining()))];
+            while (bytes.hasRemaining()) {
+                int n = Math.min(chunk.length, bytes.remaining());
+                bytes.get(chunk, 0, n);
+                out.write(chunk, 0, n);
+            }
+        } else if (body instanceof FileBody.Streamed streamed) {
+            try (var channel = streamed.file().channel()) {
+                ByteBuffer chunk = ByteBuffer.allocate(streamed.file().chunkSize());
+                long pos = streamed.offset();
+                long end = streamed.offset() + streamed.length();
+                while (pos < end) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), end - pos));
+                    int n = channel.read(chunk, pos);
+                    if (n < 0) {
+                        throw new IOException("file shorter than its recorded size");
+                    }
+                    out.write(chunk.array(), 0, n);
+                    pos += n;
+                }
+            }
+        }
+    }
+}

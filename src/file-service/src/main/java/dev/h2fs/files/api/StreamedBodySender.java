@@ -1,0 +1,85 @@
+package dev.h2fs.files.api;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Sends a byte range of a large file: reads one chunk at a time on a worker thread, writes it, and
+ * reads the next only when the response's write queue has room, so a slow client costs one chunk
+ * of memory rather than the file. The channel is closed when the range is sent or the response
+ * fails.
+ *
+ * <p>Threads: reads and writes run on the blocking executor; the drain handler (an I/O thread) only
+ * schedules the next read. Vert.x responses accept writes from any thread.
+ */
+final class StreamedBodySender {
+
+    private static final Logger LOG = Logger.getLogger(StreamedBodySender.class);
+
+    private final HttpServerResponse response;
+    private final FileBody.Streamed body;
+    private final Executor blocking;
+    private final long end;
+    private long next;
+
+    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking) {
+        this.response = response;
+        this.body = body;
+        this.blocking = blocking;
+        this.next = body.offset();
+        this.end = body.offset() + body.length();
+    }
+
+    void start() {
+        response.closeHandler(v -> closeChannel());
+        blocking.execute(this::sendChunk);
+    }
+
+    private void sendChunk() {
+        if (response.closed()) {
+            closeChannel();
+            return;
+        }
+        if (next >= end) {
+            closeChannel();
+            response.end();
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(body.file().chunkSize(), end - next));
+        try {
+            while (chunk.hasRemaining()) {
+                int n = body.file().channel().read(chunk, next + chunk.position());
+                if (n < 0) {
+                    throw new IOException("file shorter than its recorded size");
+                }
+            }
+        } catch (IOException e) {
+            // Headers with the length are out: the only honest signal left is to abort the response.
+            LOG.warnf("aborting response for %s: %s", body.file().meta().name(), e.getMessage());
+            closeChannel();
+            response.reset();
+            return;
+        }
+        next += chunk.capacity();
+        response.write(Buffer.buffer(chunk.array()));
+        if (response.writeQueueFull()) {
+            response.drainHandler(v -> blocking.execute(this::sendChunk));
+        } else {
+            sendChunk();
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            body.file().channel().close();
+        } catch (IOException ignored) {
+            // read-only channel: nothing was pending
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.h2fs.files.cache;
+
+/**
+ * A file ready to be served: either mapped and cached ({@link MappedFile}) or too large to map and
+ * held open for streaming ({@link StreamedFile}).
+ */
+public sealed interface FileContent permits MappedFile, StreamedFile {
+
+    FileMeta meta();
+}

@@ -1,0 +1,55 @@
+package dev.h2fs.files.cache;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * A file mapped read-only into memory. The mapping is never unmapped explicitly: it goes away
+ * when the garbage collector finds no buffer still pointing at it. So a response that holds a
+ * {@link #slice} keeps the bytes valid after the cache evicted or invalidated this entry; there is
+ * no window in which a response reads unmapped memory.
+ *
+ * <p>Thread-safe: the shared buffer is never read through its own position; every reader gets its
+ * own slice. {@code lastAccess} is a racy LRU hint, exact order does not matter.
+ */
+public final class MappedFile implements FileContent {
+
+    private final FileMeta meta;
+    private final Path path;
+    private final ByteBuffer mapping;
+    private volatile long lastAccess;
+
+    MappedFile(FileMeta meta, Path path, ByteBuffer mapping, long now) {
+        this.meta = meta;
+        this.path = path;
+        this.mapping = mapping.asReadOnlyBuffer();
+        this.lastAccess = now;
+    }
+
+    @Override
+    public FileMeta meta() {
+        return meta;
+    }
+
+    /** An independent read-only view of {@code length} bytes from {@code offset}. */
+    public ByteBuffer slice(long offset, long length) {
+        return mapping.slice(Math.toIntExact(offset), Math.toIntExact(length));
+    }
+
+    /** Where the file was loaded from; revalidation compares it with the disk. */
+    Path path() {
+        return path;
+    }
+
+    long lastAccess() {
+        return lastAccess;
+    }
+
+    void touch(long now) {
+        // Skip the store when fresh: a hot file read on every core would otherwise bounce this
+        // cache line between them on each request.
+        if (now - lastAccess > 1_000_000L) {
+            lastAccess = now;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.h2fs.files.upload;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A streaming {@code multipart/form-data} reader (RFC 7578, RFC 2046 section 5.1). It holds one
+ * fixed buffer, never a whole part, so an upload of any size costs the same memory.
+ *
+ * <p>Usage: {@link #nextPart()} returns each part's headers, then {@link #read} returns its body
+ * until -1; {@code nextPart} skips whatever of the previous body was not read. A body that ends
+ * before the closing delimiter is a {@link MalformedMultipartException}.
+ *
+ * <p>Confined to one thread (the one running the upload); it blocks on the input stream.
+ */
+public final class MultipartReader {
+
+    /** RFC 2046: a boundary is 1 to 70 characters. */
+    static final int MAX_BOUNDARY = 70;
+    /** Bound on one part's header block, so a client cannot make us buffer headers without end. */
+    static final int MAX_HEADER_BYTES = 8192;
+    /** Bound on parts per request; each costs a little work even when skipped. */
+    static final int MAX_PARTS = 1000;
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private enum State { PREAMBLE, BODY, AFTER_DELIMITER, DONE }
+
+    private final InputStream in;
+    /** CRLF "--" boundary: every delimiter, the first included, since we seed the buffer with CRLF. */
+    private final byte[] delimiter;
+    private final byte[] buf = new byte[BUFFER_SIZE];
+    private int pos;
+    private int lim;
+    private boolean eof;
+    private State state = State.PREAMBLE;
+    private int parts;
+
+    public MultipartReader(InputStream in, String boundary) {
+        this.in = in;
+        this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        // The first delimiter may open the body without a preceding CRLF; seeding one lets a
+        // single search find all of them.
+        buf[0] = '\r';
+        buf[1] = '\n';
+        lim = 2;
+    }
+
+    /**
+     * The boundary parameter of a {@code multipart/form-data} content type.
+     *
+     * @throws MalformedMultipartException if it is missing or not a legal boundary
+     */
+    public static String boundary(String contentType) throws MalformedMultipartException {
+        if (contentType == null) {
+            throw new MalformedMultipartException("missing Content-Type");
+        }
+        List<String> fields = splitParams(contentType);
+        if (!fields.get(0).trim().toLowerCase(Locale.ROOT).equals("multipart/form-data")) {
+            throw new MalformedMultipartException("Content-Type must be multipart/form-data");
+        }
+        String boundary = null;
+        for (int i = 1; i < fields.size(); i++) {
+            String[] kv = param(fields.get(i));
+            if (kv != null && kv[0].equals("boundary")) {
+                boundary = kv[1];
+            }
+        }
+        if (boundary == null || boundary.isEmpty()) {
+            throw new MalformedMultipartException("multipart/form-data without a boundary parameter");
+        }
+        if (boundary.length() > MAX_BOUNDARY || boundary.endsWith(" ")) {
+            throw new MalformedMultipartException("invalid multipart boundary");
+        }
+        for (int i = 0; i < boundary.length(); i++) {
+            char c = boundary.charAt(i);
+            boolean bchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "'()+_,-./:=? ".indexOf(c) >= 0;
+            if (!bchar) {
+                throw new MalformedMultipartException("invalid multipart boundary");
+            }
+        }
+        return boundary;
+    }
+
+    /** Moves to the next part and returns its headers, or null after the last part. */
+    public PartHeaders nextPart() throws IOException {
+        byte[] skip = null;
+        while (state == State.PREAMBLE || state == State.BODY) {
+            if (skip == null) {
+                skip = new byte[8192];
+            }
+            read(skip, 0, skip.length);
+        }
+        if (state == State.DONE) {
+            return null;
+        }
+        // After a delimiter: "--" closes the body; otherwise optional padding, then CRLF, then headers.
+        require(2);
+        if (buf[pos] == '-' && buf[pos + 1] == '-') {
+            pos += 2;
+            state = State.DONE;
+            return null;
+        }
+        while (true) {
+            require(1);
+            if (buf[pos] == ' ' || buf[pos] == '\t') {
+                pos++;
+            } else {
+                break;
+            }
+        }
+        require(2);
+        if (buf[pos] != '\r' || buf[pos + 1] != '\n') {
+            throw new MalformedMultipartException("malformed multipart delimiter line");
+        }
+        pos += 2;
+        if (++parts > MAX_PARTS) {
+            throw new MalformedMultipartException("more than " + MAX_PARTS + " parts");
+        }
+        PartHeaders headers = readHeaders();
+        state = State.BODY;
+        return headers;
+    }
+
+    /**
+     * Reads the current part's body into {@code b}: up to {@code len} bytes, or -1 at the end of
+     * the part (and before the first part or after the last).
+     */
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (state != State.BODY && state != State.PREAMBLE) {
+            return -1;
+        }
+        while (true) {
+            int found = indexOfDelimiter();
+            if (found == pos) {
+                pos += delimiter.length;
+                state = State.AFTER_DELIMITER;
+                return -1;
+            }
+            // Up to a found delimiter, or else up to where a delimiter cut by the buffer end could start.
+            int safeEnd = found >= 0 ? found : Math.max(pos, lim - delimiter.length + 1);
+            if (safeEnd > pos) {
+                int n = Math.min(len, safeEnd - pos);
+                if (b != null) {
+                    System.arraycopy(buf, pos, b, off, n);
+                }
+                pos += n;
+                return n;
+            }
+            if (!fill()) {
+                throw new MalformedMultipartException("multipart body ends before its closing boundary");
+            }
+        }
+    }
+
+    private int indexOfDelimiter() {
+        int last = lim - delimiter.length;
+        outer:
+        for (int i = pos; i <= last; i++) {
+            if (buf[i] != '\r') {
+                continue;
+            }
+            for (int j = 1; j < delimiter.length; j++) {
+                if (buf[i + j] != delimiter[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private PartHeaders readHeaders() throws IOException {
+        String name = null;
+        String filename = null;
+        String filenameStar = null;
+        String contentType = null;
+        int total = 0;
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                require(1);
+                byte c = buf[pos++];
+                if (++total > MAX_HEADER_BYTES) {
+                    throw new MalformedMultipartException("multipart part headers exceed " + MAX_HEADER_BYTES + " bytes");
+                }
+                if (c == '\n') {
+                    break;
+                }
+                line.write(c);
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (text.isEmpty()) {
+                break;
+            }
+            if ((text.charAt(0) == ' ' || text.charAt(0) == '\t') && !lines.isEmpty()) {
+                lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " " + text.trim()); // obsolete folding
+            } else {
+                lines.add(text);
+            }
+        }
+        for (String header : lines) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new MalformedMultipartException("malformed multipart part header");
+            }
+            String key = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).trim();
+            if (key.equals("content-type")) {
+                contentType = value;
+            } else if (key.equals("content-disposition")) {
+                List<String> fields = splitParams(value);
+                for (int i = 1; i < fields.size(); i++) {
+                    String[] kv = param(fields.get(i));
+                    if (kv == null) {
+                        continue;
+                    }
+                    switch (kv[0]) {
+                        case "name" -> name = kv[1];
+                        case "filename" -> filename = kv[1];
+                        case "filename*" -> filenameStar = decodeExtValue(kv[1]);
+                        default -> {
+                        }
+                    }
+                }
+            }
+        }
+        return new PartHeaders(name, filenameStar != null ? filenameStar : filename, contentType);
+    }
+
+    /** RFC 8187 ext-value: {@code charset'lang'percent-encoded}. Null if not decodable. */
+    private static String decodeExtValue(String value) {
+        int first = value.indexOf('\'');
+        int second = first < 0 ? -1 : value.indexOf('\'', first + 1);
+        if (second < 0 || !value.substring(0, first).equalsIgnoreCase("UTF-8")) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(value.substring(second + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Splits a header value on ';' outside quoted strings. */
+    private static List<String> splitParams(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\' && i + 1 < value.length()) {
+                cur.append(c).append(value.charAt(++i));
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == ';' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    /** {@code key=value} or {@code key="quoted\"value"} as {lowercase key, unquoted value}; null if not a parameter. */
+    private static String[] param(String field) {
+        int eq = field.indexOf('=');
+        if (eq <= 0) {
+            return null;
+        }
+        String key = field.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+        String value = field.substring(eq + 1).trim();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < value.length() - 1; i++) {
+                char c = value.charAt(i);
+                if (c == '\\' && i + 1 < value.length() - 1) {
+                    c = value.charAt(++i);
+                }
+                sb.append(c);
+            }
+            value = sb.toString();
+        }
+        return new String[] {key, value};
+    }
+
+    /** Ensures {@code n} unread bytes are buffered. */
+    private void require(int n) throws IOException {
+        while (lim - pos < n) {
+            if (!fill()) {
+                throw new MalformedMultipartException("multipart body ends before its closing boundary");
+            }
+        }
+    }
+
+    /** Reads more input after the unread bytes; false at end of input. */
+    private boolean fill() throws IOException {
+        if (eof) {
+            return false;
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        int n = in.read(buf, lim, buf.length - lim);
+        if (n < 0) {
+            eof = true;
+            return false;
+        }
+        lim += n;
+        return true;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.h2fs.files.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import dev.h2fs.files.store.FileName;
+import dev.h2fs.files.store.FileStore;
+import dev.h2fs.files.store.StorageFullException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Stores the {@code file} parts of a {@code multipart/form-data} body. Each part streams into its
+ * own temp file in the store while its SHA-256 is computed; only when the whole body has been read
+ * without error are the temp files renamed into place, in order. Any failure deletes every temp
+ * file of the request and leaves all previous content intact. Parts with another field name are
+ * read past and ignored.
+ *
+ * <p>Thread-safe; {@link #upload} blocks and must run on a worker thread.
+ */
+public final class UploadService {
+
+    /** The form field that carries files. */
+    public static final String FIELD = "file";
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    private final FileStore store;
+    private final long maxUploadSize;
+    private final MeterRegistry registry;
+    private final Counter uploads;
+    private final Counter uploadBytes;
+
+    public UploadService(FileStore store, long maxUploadSize, MeterRegistry registry) {
+        this.store = store;
+        this.maxUploadSize = maxUploadSize;
+        this.registry = registry;
+        this.uploads = Counter.builder("h2fs.uploads").description("Files stored by uploads").register(registry);
+        this.uploadBytes = Counter.builder("h2fs.upload.bytes").baseUnit("bytes")
+                .description("Bytes of files stored by uploads").register(registry);
+    }
+
+    /**
+     * Reads the whole body and stores its files.
+     *
+     * @param contentLength the declared body length, or -1 if unknown (chunked, HTTP/2 without it)
+     * @return the stored files, in body order
+     * @throws UploadRejectedException with the status to answer; nothing was stored
+     */
+    public List<UploadedFile> upload(String contentType, long contentLength, InputStream body)
+            throws UploadRejectedException {
+        try {
+            return doUpload(contentType, contentLength, body);
+        } catch (UploadRejectedException e) {
+            Counter.builder("h2fs.upload.failures").tag("reason", e.metricReason())
+                    .description("Uploads that stored nothing, by reason").register(registry).increment();
+            throw e;
+        }
+    }
+
+    private List<UploadedFile> doUpload(String contentType, long contentLength, InputStream body)
+            throws UploadRejectedException {
+        String boundary;
+        try {
+            boundary = MultipartReader.boundary(contentType);
+        } catch (MalformedMultipartException e) {
+            throw new UploadRejectedException(400, "malformed", e.getMessage(), e);
+        }
+        if (contentLength > maxUploadSize) {
+            throw tooLarge(maxUploadSize, null);
+        }
+        MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxUploadSize), boundary);
+        List<FileStore.StagedFile> staged = new ArrayList<>();
+        List<FileName> names = new ArrayList<>();
+        List<UploadedFile> result = new ArrayList<>();
+        try {
+            PartHeaders part;
+            while ((part = readNextPart(reader)) != null) {
+                if (!FIELD.equals(part.name())) {
+                    continue; // not a file field: nextPart skips its body
+                }
+                FileName name = validName(part);
+                FileStore.StagedFile file = stage();
+                staged.add(file);
+                names.add(name);
+                result.add(copy(reader, file, name, maxUploadSize));
+            }
+            if (staged.isEmpty()) {
+                throw new UploadRejectedException(400, "malformed", "no part named '" + FIELD + "' with a filename", null);
+            }
+            for (int i = 0; i < staged.size(); i++) {
+                commit(staged.get(i), names.get(i));
+            }
+        } finally {
+            staged.forEach(FileStore.StagedFile::discard); // no-op for those committed
+        }
+        for (UploadedFile f : result) {
+            uploads.increment();
+            uploadBytes.increment(f.size());
+        }
+        return result;
+    }
+
+    private PartHeaders readNextPart(MultipartReader reader) throws UploadRejectedException {
+        try {
+            return reader.nextPart();
+        } catch (IOException e) {
+            throw readFailure(e, maxUploadSize);
+        }
+    }
+
+    private static FileName validName(PartHeaders part) throws UploadRejectedException {
+        if (part.filename() == null || part.filename().isEmpty()) {
+            throw new UploadRejectedException(400, "bad_name", "part '" + FIELD + "' has no filename", null);
+        }
+        String problem = FileName.problem(part.filename());
+        if (problem != null) {
+            throw new UploadRejectedException(400, "bad_name", "invalid filename: " + problem, null);
+        }
+        return new FileName(part.filename());
+    }
+
+    private FileStore.StagedFile stage() throws UploadRejectedException {
+        try {
+            return store.stage();
+        } catch (IOException e) {
+            throw writeFailure(e);
+        }
+    }
+
+    private static UploadedFile copy(MultipartReader reader, FileStore.StagedFile file, FileName name, long limit)
+            throws UploadRejectedException {
+        MessageDigest sha256 = sha256();
+        byte[] chunk = new byte[COPY_BUFFER];
+        ByteBuffer wrapped = ByteBuffer.wrap(chunk);
+        FileChannel out = file.channel();
+        long size = 0;
+        while (true) {
+            int n;
+            try {
+                n = reader.read(chunk, 0, chunk.length);
+            } catch (IOException e) {
+                throw readFailure(e, limit);
+            }
+            if (n < 0) {
+                break;
+            }
+            sha256.update(chunk, 0, n);
+            wrapped.clear().limit(n);
+            try {
+                while (wrapped.hasRemaining()) {
+                    out.write(wrapped);
+                }
+            } catch (IOException e) {
+                throw writeFailure(e);
+            }
+            size += n;
+        }
+        return new UploadedFile(name.value(), size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static void commit(FileStore.StagedFile file, FileName name) throws UploadRejectedException {
+        try {
+            file.commit(name);
+        } catch (IOException e) {
+            throw writeFailure(e);
+        }
+    }
+
+    /** A failure reading the request: the client's framing, its size, or the connection. */
+    private static UploadRejectedException readFailure(IOException e, long limit) {
+        if (e instanceof MalformedMultipartException) {
+            return new UploadRejectedException(400, "malformed", e.getMessage(), e);
+        }
+        if (e instanceof LimitedInputStream.LimitExceededException) {
+            return tooLarge(limit, e);
+        }
+        return new UploadRejectedException(400, "aborted", "upload aborted: " + e.getMessage(), e);
+    }
+
+    /** A failure writing the store. */
+    private static UploadRejectedException writeFailure(IOException e) {
+        if (e instanceof StorageFullException || StorageFullException.isStorageFull(e)) {
+            return new UploadRejectedException(507, "storage_full", "insufficient storage for the upload", e);
+        }
+        return new UploadRejectedException(500, "io_error", "cannot store the upload", e);
+    }
+
+    private static UploadRejectedException tooLarge(long limit, Throwable cause) {
+        return new UploadRejectedException(413, "too_large", "upload larger than the limit of " + limit + " bytes", cause);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
