@@ -28,6 +28,12 @@ public final class TestFiles {
         }
     }
 
+    /** Uploads {@code content} as {@code name} through REST Assured's multipart support. */
+    public static io.restassured.response.Response upload(String name, byte[] content) {
+        return io.restassured.RestAssured.given().multiPart("file", name, content, "application/octet-stream")
+                .when().post("/files");
+    }
+
     /** A unique valid file name for one test. */
     public static String name(String prefix) {
         return prefix + "-" + Long.toHexString(System.nanoTime()) + ".bin";

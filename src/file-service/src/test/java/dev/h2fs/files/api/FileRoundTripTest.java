@@ -19,15 +19,11 @@ import io.restassured.response.Response;
 @QuarkusTest
 class FileRoundTripTest {
 
-    static Response upload(String name, byte[] content) {
-        return given().multiPart("file", name, content, "application/octet-stream").when().post("/files");
-    }
-
     @Test
     void uploadedFileIsServedWithItsBytesAndHeaders() {
         String name = TestFiles.name("round").replace(".bin", ".html");
         byte[] content = TestFiles.bytes(10_000, 1);
-        upload(name, content).then().statusCode(201)
+        TestFiles.upload(name, content).then().statusCode(201)
                 .header("Location", "/files/" + name)
                 .body("files[0].name", equalTo(name))
                 .body("files[0].size", equalTo(content.length))
@@ -47,7 +43,7 @@ class FileRoundTripTest {
     void secondGetIsACacheHitWithTheSameBytes() {
         String name = TestFiles.name("hit");
         byte[] content = TestFiles.bytes(3000, 2);
-        upload(name, content).then().statusCode(201);
+        TestFiles.upload(name, content).then().statusCode(201);
         assertArrayEquals(content, given().get("/files/" + name).asByteArray());
         assertArrayEquals(content, given().get("/files/" + name).asByteArray());
     }
@@ -55,10 +51,10 @@ class FileRoundTripTest {
     @Test
     void reuploadReplacesContent() {
         String name = TestFiles.name("replace");
-        upload(name, TestFiles.bytes(5000, 3)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(5000, 3)).then().statusCode(201);
         assertArrayEquals(TestFiles.bytes(5000, 3), given().get("/files/" + name).asByteArray());
         byte[] second = TestFiles.bytes(7000, 4);
-        upload(name, second).then().statusCode(201);
+        TestFiles.upload(name, second).then().statusCode(201);
         assertArrayEquals(second, given().get("/files/" + name).asByteArray());
     }
 
@@ -77,14 +73,14 @@ class FileRoundTripTest {
     @Test
     void emptyFileRoundTrips() {
         String name = TestFiles.name("empty");
-        upload(name, new byte[0]).then().statusCode(201).body("files[0].size", equalTo(0));
+        TestFiles.upload(name, new byte[0]).then().statusCode(201).body("files[0].size", equalTo(0));
         given().get("/files/" + name).then().statusCode(200).header("Content-Length", "0");
     }
 
     @Test
     void matchingIfNoneMatchGets304() {
         String name = TestFiles.name("etag");
-        upload(name, TestFiles.bytes(1000, 7)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(1000, 7)).then().statusCode(201);
         String etag = given().get("/files/" + name).header("ETag");
         given().header("If-None-Match", etag).get("/files/" + name).then().statusCode(304).header("ETag", etag);
         given().header("If-None-Match", "\"other\", " + etag).get("/files/" + name).then().statusCode(304);
@@ -94,7 +90,7 @@ class FileRoundTripTest {
     @Test
     void ifModifiedSinceNotBeforeLastModifiedGets304() {
         String name = TestFiles.name("ims");
-        upload(name, TestFiles.bytes(1000, 8)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(1000, 8)).then().statusCode(201);
         String lastModified = given().get("/files/" + name).header("Last-Modified");
         given().header("If-Modified-Since", lastModified).get("/files/" + name).then().statusCode(304);
         given().header("If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT").get("/files/" + name).then()
@@ -105,7 +101,7 @@ class FileRoundTripTest {
     void singleRangeGets206WithThatSlice() {
         String name = TestFiles.name("range");
         byte[] content = TestFiles.bytes(10_000, 9);
-        upload(name, content).then().statusCode(201);
+        TestFiles.upload(name, content).then().statusCode(201);
         Response r = given().header("Range", "bytes=100-199").get("/files/" + name);
         r.then().statusCode(206).header("Content-Range", "bytes 100-199/10000").header("Content-Length", "100");
         assertArrayEquals(Arrays.copyOfRange(content, 100, 200), r.asByteArray());
@@ -122,7 +118,7 @@ class FileRoundTripTest {
     @Test
     void unsatisfiableRangeGets416() {
         String name = TestFiles.name("416");
-        upload(name, TestFiles.bytes(100, 10)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(100, 10)).then().statusCode(201);
         given().header("Range", "bytes=100-200").get("/files/" + name).then().statusCode(416)
                 .header("Content-Range", "bytes */100");
     }
@@ -130,7 +126,7 @@ class FileRoundTripTest {
     @Test
     void headHasTheHeadersButNoBody() {
         String name = TestFiles.name("head");
-        upload(name, TestFiles.bytes(4096, 11)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(4096, 11)).then().statusCode(201);
         Response head = given().head("/files/" + name);
         head.then().statusCode(200).header("Content-Length", "4096").header("ETag", startsWith("\""));
         assertEquals(0, head.asByteArray().length);
@@ -146,7 +142,7 @@ class FileRoundTripTest {
     @Test
     void listingShowsUploadedFiles() {
         String name = TestFiles.name("listed");
-        upload(name, TestFiles.bytes(321, 12)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(321, 12)).then().statusCode(201);
         given().get("/files").then().statusCode(200)
                 .body("name", hasItem(name))
                 .body("find { it.name == '" + name + "' }.size", equalTo(321))
@@ -156,7 +152,7 @@ class FileRoundTripTest {
     @Test
     void deleteRemovesTheFileAndThenGets404() {
         String name = TestFiles.name("delete");
-        upload(name, TestFiles.bytes(100, 13)).then().statusCode(201);
+        TestFiles.upload(name, TestFiles.bytes(100, 13)).then().statusCode(201);
         given().get("/files/" + name).then().statusCode(200); // now cached
         given().delete("/files/" + name).then().statusCode(204);
         given().get("/files/" + name).then().statusCode(404);
