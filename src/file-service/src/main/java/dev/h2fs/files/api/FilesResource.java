@@ -38,9 +38,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * the connection; a miss does its disk work (resolve, stat, map) on a worker thread. Upload,
  * listing and delete are blocking methods and run on workers.
  *
- * <p>The {@code {name: .+}} templates take any rest of the path, so that a name with an encoded
- * slash or other illegal characters reaches validation and gets a 400, rather than falling
- * through to a 404 of the router.
+ * <p>Names are matched as one raw path segment and decoded afterwards, so an encoded slash,
+ * backslash or NUL reaches {@link FileName} validation and is answered 400.
  */
 @Path("/files")
 public class FilesResource {
@@ -81,19 +80,19 @@ public class FilesResource {
     }
 
     @GET
-    @Path("{name: .+}")
+    @Path("{name}")
     public Uni<Response> get(@PathParam("name") String name, HttpHeaders headers) {
         return serve(name, headers, false);
     }
 
     @HEAD
-    @Path("{name: .+}")
+    @Path("{name}")
     public Uni<Response> head(@PathParam("name") String name, HttpHeaders headers) {
         return serve(name, headers, true);
     }
 
     @DELETE
-    @Path("{name: .+}")
+    @Path("{name}")
     @Blocking
     public Response delete(@PathParam("name") String name) throws IOException {
         String problem = FileName.problem(name);

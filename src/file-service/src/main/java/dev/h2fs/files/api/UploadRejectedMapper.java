@@ -20,7 +20,9 @@ public final class UploadRejectedMapper {
 
     @ServerExceptionMapper
     public Response map(UploadRejectedException e, HttpServerRequest request) {
-        if (e.status() >= 500) {
+        if (e.status() == 507) {
+            LOG.warnf("upload refused, store is full: %s", e.getCause() == null ? "" : e.getCause().getMessage());
+        } else if (e.status() >= 500) {
             LOG.errorf(e, "upload failed: %s", e.getMessage());
         } else {
             LOG.debugf("upload rejected (%d): %s", e.status(), e.getMessage());
