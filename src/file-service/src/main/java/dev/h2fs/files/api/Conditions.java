@@ -107,14 +107,14 @@ final class Conditions {
                 return new Partial(Math.max(0, size - suffix), size - 1);
             }
             long first = parseDigits(from);
-            long last = to.isEmpty() ? size - 1 : parseDigits(to);
-            if (last < first) {
+            if (!to.isEmpty() && parseDigits(to) < first) {
                 return new Full(); // syntactically invalid: ignore the header
             }
             if (first >= size) {
                 return new Unsatisfiable();
             }
-            return new Partial(first, Math.min(last, size - 1));
+            long last = to.isEmpty() ? size - 1 : Math.min(parseDigits(to), size - 1);
+            return new Partial(first, last);
         } catch (NumberFormatException e) {
             return new Full();
         }

@@ -10,13 +10,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Sends a byte range of a large file: reads one chunk at a time on a worker thread, writes it, and
- * reads the next only when the response's write queue has room, so a slow client costs one chunk
- * of memory rather than the file. The channel is closed when the range is sent or the response
- * fails.
+ * Sends a byte range of a large file: reads one chunk on a worker thread, writes it, and reads
+ * the next only once that write has completed, so a slow client (or a closed HTTP/2 window) costs
+ * one chunk of memory rather than the file. The channel is closed when the range is sent or the
+ * response fails.
  *
- * <p>Threads: reads and writes run on the blocking executor; the drain handler (an I/O thread) only
- * schedules the next read. Vert.x responses accept writes from any thread.
+ * <p>Threads: strictly one step at a time, each step started by the completion of the one before:
+ * reads and writes on the blocking executor, write completions on the connection's I/O thread
+ * (which only schedules the next read). Vert.x responses accept writes from any thread.
  */
 final class StreamedBodySender {
 
@@ -37,8 +38,21 @@ final class StreamedBodySender {
     }
 
     void start() {
+        // Quarkus REST leaves the length to the body writer: without it Vert.x would refuse the
+        // first write on HTTP/1.1 rather than fall back to chunked.
+        response.putHeader("Content-Length", Long.toString(body.length()));
         response.closeHandler(v -> closeChannel());
-        blocking.execute(this::sendChunk);
+        blocking.execute(this::sendChunkSafely);
+    }
+
+    private void sendChunkSafely() {
+        try {
+            sendChunk();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "aborting response for %s", body.file().meta().name());
+            closeChannel();
+            response.reset();
+        }
     }
 
     private void sendChunk() {
@@ -67,12 +81,13 @@ final class StreamedBodySender {
             return;
         }
         next += chunk.capacity();
-        response.write(Buffer.buffer(chunk.array()));
-        if (response.writeQueueFull()) {
-            response.drainHandler(v -> blocking.execute(this::sendChunk));
-        } else {
-            sendChunk();
-        }
+        response.write(Buffer.buffer(chunk.array())).onComplete(written -> {
+            if (written.succeeded()) {
+                blocking.execute(this::sendChunkSafely);
+            } else {
+                closeChannel(); // the client went away; Vert.x has already given up the stream
+            }
+        });
     }
 
     private void closeChannel() {

@@ -71,6 +71,21 @@ class FileRoundTripTest {
     }
 
     @Test
+    void fileAboveTheMappableSizeIsStreamedWholeAndByRange() {
+        String name = TestFiles.name("large");
+        byte[] content = TestFiles.bytes(17 * 1024 * 1024 + 123, 14); // default max-mapped-file-size is 16M
+        TestFiles.upload(name, content).then().statusCode(201);
+        Response get = given().get("/files/" + name);
+        get.then().statusCode(200).header("Content-Length", String.valueOf(content.length));
+        assertEquals(TestFiles.sha256(content), TestFiles.sha256(get.asByteArray()));
+
+        Response range = given().header("Range", "bytes=1000000-1300000").get("/files/" + name);
+        range.then().statusCode(206).header("Content-Length", "300001");
+        assertArrayEquals(Arrays.copyOfRange(content, 1_000_000, 1_300_001), range.asByteArray());
+        given().head("/files/" + name).then().statusCode(200).header("Content-Length", String.valueOf(content.length));
+    }
+
+    @Test
     void emptyFileRoundTrips() {
         String name = TestFiles.name("empty");
         TestFiles.upload(name, new byte[0]).then().statusCode(201).body("files[0].size", equalTo(0));
