@@ -12,6 +12,7 @@ import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.config.FilesConfig;
 import dev.h2fs.files.store.FileStore;
 import dev.h2fs.files.upload.UploadService;
+import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -33,8 +34,10 @@ public class FileServiceBeans {
         cache.close();
     }
 
+    /** Eager, so that a bad store directory fails start-up rather than the first request. */
     @Produces
     @Singleton
+    @Startup
     FileStore fileStore(FilesConfig config, FileCache cache) {
         FileStore store = new FileStore(config.dir(), name -> cache.invalidate(name.value()));
         int removed = store.removeStaleTempFiles(config.staleUploadAge());
