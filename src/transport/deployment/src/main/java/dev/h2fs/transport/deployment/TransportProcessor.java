@@ -1,0 +1,53 @@
+package dev.h2fs.transport.deployment;
+
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
+
+import dev.h2fs.transport.AcceptorLivenessCheck;
+import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.TransportReadinessCheck;
+
+/**
+ * Build steps of the h2fs transport extension.
+ * <p>
+ * What happens to Quarkus's own HTTP listener: we default {@code quarkus.http.host-enabled} to {@code false}. Quarkus
+ * then still builds and finalizes its Vert.x router (REST, health, metrics routes) and its root handler, but opens no
+ * socket; the transport owns the port and feeds that router. An application may set
+ * {@code quarkus.http.host-enabled=true} explicitly (for instance with {@code h2fs.transport.enabled=false}); then the
+ * two listeners must use different ports ({@code quarkus.http.port} vs {@code h2fs.transport.port}) or the second
+ * bind fails at start-up.
+ * <p>
+ * Thread: build steps run on Quarkus's build threads.
+ */
+class TransportProcessor {
+
+    private static final String FEATURE = "h2fs-transport";
+
+    @BuildStep
+    FeatureBuildItem feature() {
+        return new FeatureBuildItem(FEATURE);
+    }
+
+    @BuildStep
+    RunTimeConfigurationDefaultBuildItem disableQuarkusHttpListener() {
+        return new RunTimeConfigurationDefaultBuildItem("quarkus.http.host-enabled", "false");
+    }
+
+    @BuildStep
+    AdditionalBeanBuildItem beans() {
+        return AdditionalBeanBuildItem.builder()
+                .addBeanClasses(TransportLifecycle.class)
+                .setUnremovable()
+                .build();
+    }
+
+    @BuildStep
+    void healthChecks(BuildProducer<HealthBuildItem> health) {
+        health.produce(new HealthBuildItem(TransportReadinessCheck.class.getName(), true));
+        health.produce(new HealthBuildItem(AcceptorLivenessCheck.class.getName(), true));
+    }
+}

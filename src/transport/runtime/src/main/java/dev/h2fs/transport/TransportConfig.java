@@ -1,0 +1,144 @@
+package dev.h2fs.transport;
+
+import java.time.Duration;
+
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Configuration of the acceptor/worker transport. Read once at start-up; immutable, any thread.
+ * <p>
+ * The container variables of the reference server map onto it in the application's
+ * {@code application.properties}: {@code h2fs.transport.port=${PORT:8080}},
+ * {@code h2fs.transport.threads=${THREADS:0}}.
+ */
+@ConfigMapping(prefix = "h2fs.transport")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface TransportConfig {
+
+    /**
+     * Whether the transport opens its port. When false nothing of the transport starts; remember that the
+     * extension turns Quarkus's own HTTP listener off by default ({@code quarkus.http.host-enabled=false}), so set
+     * that back to {@code true} if the application should still listen. Default {@code true}.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Interface address to bind. Default {@code 0.0.0.0} (all IPv4 interfaces).
+     */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /**
+     * TCP port to listen on; {@code 0} picks a free port (tests), which is then published as
+     * {@code quarkus.http.port}/{@code quarkus.http.test-port} so REST Assured finds it. Default {@code 8080}.
+     */
+    @WithDefault("8080")
+    int port();
+
+    /**
+     * Number of worker event loops (threads). {@code 0} means the number of available processors. Default {@code 0}.
+     */
+    @WithDefault("0")
+    int threads();
+
+    /**
+     * How connections reach workers: {@code acceptor} (one acceptor thread plus load balancer) or {@code reuseport}
+     * (one {@code SO_REUSEPORT} socket per worker, kernel balancing). Default {@code acceptor}.
+     */
+    @WithDefault("acceptor")
+    TransportMode mode();
+
+    /**
+     * Capacity, in connections, of each worker's hand-off queue (rounded up to a power of two by JCTools). When the
+     * chosen worker's queue is full the balancer tries the others; when all are full the connection is closed
+     * (shed). Default {@code 1024}.
+     */
+    @WithDefault("1024")
+    int queueCapacity();
+
+    /**
+     * Number of entries in the load balancer's indirect table (hash modulo this size selects an entry, the entry
+     * names a worker). Larger tables let reassignment move load in finer steps. Default {@code 256}.
+     */
+    @WithDefault("256")
+    int indirectTableSize();
+
+    /**
+     * Listen backlog (connections the kernel queues before {@code accept()}). Default {@code 1024}.
+     */
+    @WithDefault("1024")
+    int acceptBacklog();
+
+    /**
+     * Use Netty's native epoll transport when the platform offers it; when false, or when epoll is not available
+     * (macOS, Windows), NIO is used and one INFO line says so. Default {@code true}.
+     */
+    @WithDefault("true")
+    boolean nativeTransport();
+
+    /**
+     * Close a connection after this long with no bytes read or written; {@code 0S} disables it. Whole seconds.
+     * Default {@code 120S}.
+     */
+    @WithDefault("120S")
+    Duration idleTimeout();
+
+    /**
+     * Largest request body accepted, checked against {@code Content-Length} before the request reaches the router
+     * (answered {@code 413}). Bodies without a length are bounded by Quarkus's
+     * {@code quarkus.http.limits.max-body-size}. Default {@code 10M}.
+     */
+    @WithDefault("10M")
+    MemorySize maxBodySize();
+
+    /**
+     * Readiness reports DOWN when a worker loop has not run its heartbeat task for this long (a stalled or dead
+     * loop); liveness reports DOWN when the acceptor loop has not. Default {@code 10S}.
+     */
+    @WithDefault("10S")
+    Duration stallTimeout();
+
+    /**
+     * HTTP/2 settings the server announces in its SETTINGS frame.
+     */
+    Http2 http2();
+
+    /**
+     * HTTP/2 SETTINGS (RFC 9113 section 6.5.2). Immutable, any thread.
+     */
+    interface Http2 {
+
+        /**
+         * SETTINGS_MAX_CONCURRENT_STREAMS: streams a client may have open at once on one connection. Default
+         * {@code 100}.
+         */
+        @WithDefault("100")
+        long maxConcurrentStreams();
+
+        /**
+         * SETTINGS_INITIAL_WINDOW_SIZE, in bytes: the initial flow-control window of each stream. Default
+         * {@code 65535} (the protocol default).
+         */
+        @WithDefault("65535")
+        int initialWindowSize();
+
+        /**
+         * SETTINGS_MAX_FRAME_SIZE, in bytes: largest frame payload the server accepts (16384..16777215). Default
+         * {@code 16384}.
+         */
+        @WithDefault("16384")
+        int maxFrameSize();
+
+        /**
+         * SETTINGS_MAX_HEADER_LIST_SIZE, in bytes: largest uncompressed header list the server accepts. Default
+         * {@code 8192}.
+         */
+        @WithDefault("8192")
+        long maxHeaderListSize();
+    }
+}

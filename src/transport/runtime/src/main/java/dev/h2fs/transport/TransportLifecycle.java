@@ -1,0 +1,130 @@
+package dev.h2fs.transport;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Metrics;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.value.registry.ValueRegistry;
+import io.quarkus.vertx.http.HttpServer;
+import io.vertx.core.Vertx;
+
+import dev.h2fs.transport.vertx.VertxBridge;
+
+/**
+ * Starts the transport when Quarkus has started (the router exists by then) and stops it on shutdown.
+ * <p>
+ * Dev mode: the server (loops and listening socket) is kept in a static field across live reloads as long as the
+ * binding configuration ({@link TransportServer.Key}) is unchanged; each restart only re-attaches it to the new
+ * application (new Vert.x contexts with the new class loader, new HTTP metrics, new meters). Requests that arrive
+ * while Quarkus reloads reach Quarkus's router entry point, whose hot-replacement handler holds them until the
+ * reload has finished, exactly as with Quarkus's own listener. This class is loaded by the extension's (base) class
+ * loader, which survives restarts.
+ * <p>
+ * Thread: the observers run on the Quarkus start/stop thread; {@link #server()} from any thread.
+ */
+@Singleton
+public class TransportLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(TransportLifecycle.class);
+
+    // Dev mode only: a static field of a class loaded by the extension's (base) class loader survives restarts.
+    private static final RetainedServer DEV_MODE_SERVER = new RetainedServer();
+
+    @Inject
+    TransportConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ValueRegistry valueRegistry;
+
+    private volatile TransportServer server;
+    private TransportMetrics metrics;
+
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) throws InterruptedException {
+        if (!config.enabled()) {
+            LOG.info("h2fs transport disabled (h2fs.transport.enabled=false)");
+            return;
+        }
+        TransportServer.Key key = TransportServer.Key.of(config);
+        TransportServer opened = LaunchMode.current() == LaunchMode.DEVELOPMENT ? reuseOrOpen(key) : open(key);
+        try {
+            ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+            VertxBridge bridge = new VertxBridge(vertx, HttpProtocolOptions.from(config),
+                    new RouterHandoff(config.maxBodySize().asLongValue()));
+            opened.attach(bridge, tccl);
+            metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
+            publishPort(opened.boundAddress().getPort());
+        } catch (RuntimeException e) {
+            // Start-up fails loudly (Quarkus reports the exception); release the socket and loops we took.
+            if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+                DEV_MODE_SERVER.close();
+            } else {
+                opened.close();
+            }
+            throw e;
+        }
+        server = opened;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        TransportServer current = server;
+        server = null;
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        if (current != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            current.close();
+        }
+        // Dev mode: keep it for the next start; the JVM's exit ends it (our threads are daemons).
+    }
+
+    /** @return the running transport, or {@code null} before start, after stop, or when disabled */
+    public TransportServer server() {
+        return server;
+    }
+
+    private TransportServer open(TransportServer.Key key) throws InterruptedException {
+        return TransportServer.open(key, vertx, heartbeatPeriod(config.stallTimeout()));
+    }
+
+    private TransportServer reuseOrOpen(TransportServer.Key key) throws InterruptedException {
+        return DEV_MODE_SERVER.acquire(key, this::open);
+    }
+
+    /** Beats often enough that a stall is seen within about a quarter of the timeout, but at most once per second. */
+    static Duration heartbeatPeriod(Duration stallTimeout) {
+        Duration quarter = stallTimeout.dividedBy(4);
+        Duration max = Duration.ofSeconds(1);
+        Duration min = Duration.ofMillis(10);
+        return quarter.compareTo(max) > 0 ? max : quarter.compareTo(min) < 0 ? min : quarter;
+    }
+
+    /**
+     * Quarkus's listener is off (see the deployment processor), so we publish our port where Quarkus would have
+     * published its own: {@code quarkus.http.port}, and in dev and test mode {@code quarkus.http.test-port} and
+     * {@code test.url}, which is where REST Assured and {@code @TestHTTPResource} look.
+     */
+    private void publishPort(int port) {
+        valueRegistry.register(HttpServer.HTTP_PORT, port);
+        URI base = URI.create("http://localhost:" + port);
+        valueRegistry.register(HttpServer.LOCAL_BASE_URI, base);
+        if (LaunchMode.current().isDevOrTest()) {
+            valueRegistry.register(HttpServer.HTTP_TEST_PORT, port);
+            valueRegistry.register(ValueRegistry.RuntimeKey.key("test.url"), base.toString());
+        }
+    }
+}

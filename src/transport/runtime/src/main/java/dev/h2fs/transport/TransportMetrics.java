@@ -1,0 +1,71 @@
+package dev.h2fs.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import dev.h2fs.transport.loop.Worker;
+
+/**
+ * The transport's own meters (Prometheus names in brackets):
+ * <ul>
+ * <li>per worker, tag {@code worker}: active connections ({@code h2fs_transport_connections_active}), connections
+ * taken ({@code h2fs_transport_connections_accepted_total}), hand-off queue depth
+ * ({@code h2fs_transport_queue_depth}), open HTTP/2 streams sampled each heartbeat
+ * ({@code h2fs_transport_streams_active});</li>
+ * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
+ * ({@code h2fs_transport_balancer_shed_total});</li>
+ * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}).</li>
+ * </ul>
+ * Every meter reads the server's thread-safe counters when scraped; nothing is recorded on the hot path.
+ * <p>
+ * Thread: {@link #bind} and {@link #close} by the start/stop thread; meters are read by the scraping thread.
+ */
+final class TransportMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+
+    private TransportMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    static TransportMetrics bind(MeterRegistry registry, TransportServer server) {
+        TransportMetrics metrics = new TransportMetrics(registry);
+        for (Worker worker : server.workers()) {
+            Tags tags = Tags.of("worker", Integer.toString(worker.id()));
+            metrics.meters.add(Gauge.builder("h2fs.transport.connections.active", worker, Worker::activeConnections)
+                    .description("Connections currently open on the worker").tags(tags).register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.connections.accepted", worker, Worker::acceptedConnections)
+                    .description("Connections handed to the worker since start").tags(tags).register(registry));
+            metrics.meters.add(Gauge.builder("h2fs.transport.queue.depth", worker, w -> w.queue().size())
+                    .description("Connections waiting in the worker's hand-off queue").tags(tags)
+                    .register(registry));
+            metrics.meters.add(Gauge.builder("h2fs.transport.streams.active", worker, Worker::activeStreams)
+                    .description("HTTP/2 streams open on the worker (sampled each heartbeat)").tags(tags)
+                    .register(registry));
+        }
+        metrics.meters.add(FunctionCounter
+                .builder("h2fs.transport.balancer.reassignments", server, TransportServer::reassignments)
+                .description("Connections sent to another worker because their worker's queue was full")
+                .register(registry));
+        metrics.meters.add(FunctionCounter.builder("h2fs.transport.balancer.shed", server, TransportServer::shed)
+                .description("Connections closed because every worker queue was full").register(registry));
+        metrics.meters.add(FunctionCounter
+                .builder("h2fs.transport.accept.errors", server, TransportServer::acceptErrors)
+                .description("accept() failures and connections that failed to be placed").register(registry));
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.h2fs.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Vertx;
+
+import dev.h2fs.transport.balance.IndirectTable;
+import dev.h2fs.transport.balance.LoadBalancer;
+import dev.h2fs.transport.loop.Acceptor;
+import dev.h2fs.transport.loop.NettyTransport;
+import dev.h2fs.transport.loop.ReusePortListener;
+import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.vertx.VertxBridge;
+
+/**
+ * Owns the transport: the worker loops, the acceptor (or the per-worker {@code SO_REUSEPORT} listeners) and the
+ * bridge to Vert.x/Quarkus. Life cycle: {@link #open} binds with accepting off, {@link #attach} connects it to the
+ * running application and starts accepting (again after each dev-mode restart), {@link #close} ends it.
+ * <p>
+ * Thread: {@link #open}, {@link #attach} and {@link #close} from the thread that starts and stops Quarkus (never
+ * concurrently); the getters from any thread.
+ */
+public final class TransportServer {
+
+    private static final Logger LOG = Logger.getLogger(TransportServer.class);
+
+    /**
+     * What a listening transport is bound to; a dev-mode restart with an equal key keeps the loops and the socket.
+     */
+    public record Key(String host, int port, int threads, TransportMode mode, int queueCapacity,
+            int indirectTableSize, int acceptBacklog, boolean nativeTransport) {
+
+        /** @return the key {@code config} asks for, with {@code threads=0} resolved to the processor count */
+        public static Key of(TransportConfig config) {
+            int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+            return new Key(config.host(), config.port(), threads, config.mode(), config.queueCapacity(),
+                    config.indirectTableSize(), config.acceptBacklog(), config.nativeTransport());
+        }
+    }
+
+    private final Key key;
+    private final NettyTransport transport;
+    private final TransportMode mode;
+    private final EventLoopGroup workerGroup;
+    private final EventLoopGroup acceptorGroup;
+    private final List<Worker> workers;
+    private final Acceptor acceptor;
+    private final List<ReusePortListener> listeners;
+    private final AtomicLong reusePortAcceptErrors = new AtomicLong();
+    private volatile InetSocketAddress boundAddress;
+    private volatile VertxBridge bridge;
+
+    private TransportServer(Key key, Vertx vertx) {
+        this.key = key;
+        this.transport = NettyTransport.select(key.nativeTransport());
+        if (transport == NettyTransport.NIO) {
+            Throwable why = key.nativeTransport() ? NettyTransport.epollUnavailabilityCause() : null;
+            LOG.infof("h2fs transport: native epoll %s; using NIO", why == null ? "disabled by configuration"
+                    : "not available (" + why + ")");
+        }
+        if (key.mode() == TransportMode.REUSEPORT && !transport.supportsReusePort()) {
+            LOG.warn("h2fs transport: mode=reuseport needs native epoll; using mode=acceptor");
+            this.mode = TransportMode.ACCEPTOR;
+        } else {
+            this.mode = key.mode();
+        }
+        this.workerGroup = transport.newGroup(key.threads(),
+                VertxBridge.eventLoopThreadFactory(vertx, "h2fs-worker-"));
+        List<Worker> created = new ArrayList<>(key.threads());
+        Iterator<EventExecutor> loops = workerGroup.iterator();
+        for (int id = 0; loops.hasNext(); id++) {
+            created.add(new Worker(id, (EventLoop) loops.next(), key.queueCapacity()));
+        }
+        this.workers = Collections.unmodifiableList(created);
+        if (mode == TransportMode.ACCEPTOR) {
+            // A plain (non-Vert.x) thread: the acceptor never runs application code.
+            this.acceptorGroup = transport.newGroup(1, new DefaultThreadFactory("h2fs-acceptor", true));
+            LoadBalancer<Channel> balancer = new LoadBalancer<>(
+                    workers.stream().map(Worker::queue).toList(),
+                    new IndirectTable(key.indirectTableSize(), workers.size()));
+            this.acceptor = new Acceptor((EventLoop) acceptorGroup.next(), transport.newServerChannel(false),
+                    balancer);
+            this.listeners = List.of();
+        } else {
+            this.acceptorGroup = null;
+            this.acceptor = null;
+            List<ReusePortListener> perWorker = new ArrayList<>();
+            for (Worker worker : workers) {
+                perWorker.add(new ReusePortListener(worker, transport.newServerChannel(true), reusePortAcceptErrors));
+            }
+            this.listeners = List.copyOf(perWorker);
+        }
+    }
+
+    /**
+     * Creates the loops and binds the listening socket(s), not yet accepting.
+     *
+     * @param heartbeatPeriod how often each loop proves it is alive
+     */
+    public static TransportServer open(Key key, Vertx vertx, Duration heartbeatPeriod) throws InterruptedException {
+        TransportServer server = new TransportServer(key, vertx);
+        try {
+            server.bind(heartbeatPeriod);
+        } catch (InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind(Duration heartbeatPeriod) throws InterruptedException {
+        InetSocketAddress requested = new InetSocketAddress(key.host(), key.port());
+        if (acceptor != null) {
+            boundAddress = acceptor.bind(requested, key.acceptBacklog());
+            acceptor.heartbeat().start(heartbeatPeriod);
+        } else {
+            // The first bind settles the port (0 means any); the others share it through SO_REUSEPORT.
+            InetSocketAddress address = requested;
+            for (ReusePortListener listener : listeners) {
+                address = listener.bind(address, key.acceptBacklog());
+            }
+            boundAddress = address;
+        }
+        for (Worker worker : workers) {
+            worker.heartbeat().start(heartbeatPeriod);
+        }
+        // "Listening on: http://host:port" is the phrase Quarkus's own listener logs and @QuarkusIntegrationTest's
+        // launcher parses to find the port of the application it started; Quarkus's line stays empty now.
+        LOG.infof("h2fs transport Listening on: http://%s:%d (mode=%s, %s, %d workers)", key.host(),
+                boundAddress.getPort(), mode.name().toLowerCase(), transport.name().toLowerCase(), workers.size());
+    }
+
+    /**
+     * Connects the transport to the (re)started application: every worker gets a fresh Vert.x context (with
+     * {@code tccl}) and the bridge's pipeline for new connections; then accepting starts. A previous bridge is
+     * closed; connections it set up keep running.
+     */
+    public void attach(VertxBridge newBridge, ClassLoader tccl) {
+        newBridge.openMetrics(boundAddress);
+        for (Worker worker : workers) {
+            worker.install(newBridge.connectionInitializer(newBridge.createWorkerContext(worker.eventLoop(), tccl),
+                    boundAddress));
+            // Dev mode: the application class loader changes on restart; our loops must load its classes.
+            worker.eventLoop().execute(() -> Thread.currentThread().setContextClassLoader(tccl));
+        }
+        VertxBridge previous = bridge;
+        bridge = newBridge;
+        if (previous != null) {
+            previous.close();
+        }
+        if (acceptor != null) {
+            acceptor.startAccepting();
+        }
+        listeners.forEach(ReusePortListener::startAccepting);
+    }
+
+    /** Closes the listener(s), then shuts the loops down, which closes every connection. Blocks (bounded). */
+    public void close() {
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        listeners.forEach(ReusePortListener::close);
+        workers.forEach(worker -> worker.heartbeat().stop());
+        if (acceptorGroup != null) {
+            acceptorGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        VertxBridge current = bridge;
+        bridge = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** @return the key this server was opened with */
+    public Key key() {
+        return key;
+    }
+
+    /** @return the effective mode (reuseport falls back to acceptor without epoll) */
+    public TransportMode mode() {
+        return mode;
+    }
+
+    /** @return the I/O flavour in use */
+    public NettyTransport transport() {
+        return transport;
+    }
+
+    /** @return the bound address, with the actual port */
+    public InetSocketAddress boundAddress() {
+        return boundAddress;
+    }
+
+    /** @return the workers, by number */
+    public List<Worker> workers() {
+        return workers;
+    }
+
+    /** @return the acceptor, or {@code null} in reuseport mode */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
+    /** @return whether every listening socket is open */
+    public boolean isListening() {
+        if (acceptor != null) {
+            return acceptor.isListening();
+        }
+        return listeners.stream().allMatch(ReusePortListener::isListening);
+    }
+
+    /** @return accept errors since start (both modes) */
+    public long acceptErrors() {
+        return acceptor != null ? acceptor.acceptErrors() : reusePortAcceptErrors.get();
+    }
+
+    /** @return connections moved off their table slot's worker since start (0 in reuseport mode) */
+    public long reassignments() {
+        return acceptor != null ? acceptor.balancer().reassignments() : 0;
+    }
+
+    /** @return connections closed because every worker queue was full (0 in reuseport mode) */
+    public long shed() {
+        return acceptor != null ? acceptor.balancer().shed() : 0;
+    }
+
+    /** @return whether HTTP request metrics are recorded for the transport's port */
+    public boolean httpMetricsEnabled() {
+        VertxBridge current = bridge;
+        return current != null && current.metricsEnabled();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.h2fs.transport.loop;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ServerChannel;
+
+/**
+ * {@code reuseport} mode: one {@code SO_REUSEPORT} listening socket per worker, registered on that worker's own loop.
+ * The kernel spreads new connections over the sockets; each accepted child is adopted by the same worker directly
+ * (no queue, no balancer, no thread hop).
+ * <p>
+ * Failure policy as in {@link Acceptor}: an accept error closes this listener loudly (readiness goes DOWN); a
+ * connection that fails to set up closes alone.
+ * <p>
+ * Thread: {@link #bind} by the starting thread; the handler on the worker's loop (asserted); the rest any thread.
+ */
+public final class ReusePortListener {
+
+    private static final Logger LOG = Logger.getLogger(ReusePortListener.class);
+
+    private final Worker worker;
+    private final ServerChannel channel;
+    private final AtomicLong acceptErrors;
+
+    /**
+     * @param worker the worker that owns this listener and every connection it accepts
+     * @param channel an unregistered listening channel with {@code SO_REUSEPORT} set
+     * @param acceptErrors shared counter of accept errors
+     */
+    public ReusePortListener(Worker worker, ServerChannel channel, AtomicLong acceptErrors) {
+        this.worker = worker;
+        this.channel = channel;
+        this.acceptErrors = acceptErrors;
+    }
+
+    /** Registers and binds with accepting off; see {@link #startAccepting()}. Blocks until bound. */
+    public InetSocketAddress bind(SocketAddress address, int backlog) throws InterruptedException {
+        channel.config().setAutoRead(false);
+        channel.config().setOption(ChannelOption.SO_BACKLOG, backlog);
+        channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        channel.pipeline().addLast(new AdoptHandler());
+        worker.eventLoop().register(channel).sync();
+        channel.bind(address).sync();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Starts taking connections. */
+    public void startAccepting() {
+        channel.config().setAutoRead(true);
+    }
+
+    /** Closes the listening socket. Blocks until closed. */
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** @return whether the listening socket is open; any thread */
+    public boolean isListening() {
+        return channel.isActive();
+    }
+
+    @ChannelHandler.Sharable
+    private final class AdoptHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            assert worker.eventLoop().inEventLoop();
+            Channel child = (Channel) msg;
+            try {
+                child.config().setOption(ChannelOption.TCP_NODELAY, true);
+                worker.adopt(child);
+            } catch (Throwable t) {
+                acceptErrors.incrementAndGet();
+                LOG.warnf(t, "worker %d could not set up connection from %s; closing it", worker.id(),
+                        child.remoteAddress());
+                child.unsafe().closeForcibly();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            acceptErrors.incrementAndGet();
+            LOG.errorf(cause, "accept() failed on worker %d's listener %s; closing it (readiness goes DOWN)",
+                    worker.id(), ctx.channel().localAddress());
+            ctx.channel().close();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.h2fs.transport.loop;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+
+/**
+ * One worker: a single-thread event loop that runs every connection handed to it for the connection's whole life,
+ * with its hand-off queue and its counters.
+ * <p>
+ * Thread: {@link #queue()} is fed by the acceptor (single producer); {@link #adopt} and the heartbeat run on this
+ * worker's loop only (asserted); {@link #install} from any thread (a volatile swap, used at start and on dev-mode
+ * restarts); the counters are readable from any thread.
+ */
+public final class Worker {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class);
+
+    private final int id;
+    private final EventLoop eventLoop;
+    private final WorkerQueue<Channel> queue;
+    private final LoopHeartbeat heartbeat;
+    // Connections this worker owns; confined to the loop (only read and written there).
+    private final Set<Channel> connections = new HashSet<>();
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicLong acceptedConnections = new AtomicLong();
+    // Sampled on each heartbeat: reading HTTP/2 state from another thread would race with the codec.
+    private volatile int activeStreams;
+    // The HTTP pipeline installer for new connections; swapped when the application (re)starts.
+    private volatile Consumer<Channel> pipelineInstaller;
+
+    /**
+     * @param id worker number, 0-based; also the {@code worker} metric tag
+     * @param eventLoop the loop this worker owns; must not be shared with another worker
+     * @param queueCapacity capacity of the hand-off queue
+     */
+    public Worker(int id, EventLoop eventLoop, int queueCapacity) {
+        this.id = id;
+        this.eventLoop = eventLoop;
+        this.queue = new WorkerQueue<>(queueCapacity, eventLoop, this::adopt);
+        this.heartbeat = new LoopHeartbeat(eventLoop, this::sampleStreams);
+    }
+
+    /** Sets how new connections get their HTTP pipeline; connections already open keep theirs. */
+    public void install(Consumer<Channel> installer) {
+        this.pipelineInstaller = installer;
+    }
+
+    /**
+     * Takes ownership of a freshly accepted, unregistered child channel: registers it with this loop and installs the
+     * HTTP pipeline. Failure policy: a channel that cannot be registered or set up is closed on its own and never
+     * affects the worker or the listener.
+     */
+    public void adopt(Channel child) {
+        assert eventLoop.inEventLoop();
+        acceptedConnections.incrementAndGet();
+        Consumer<Channel> installer = pipelineInstaller;
+        if (installer == null) {
+            // Only possible if a connection slips in before install(); refuse it rather than serve it half set up.
+            child.unsafe().closeForcibly();
+            return;
+        }
+        // As Netty's ServerBootstrap does: the initializer runs once the channel is registered, before it goes
+        // active and starts reading, so the first bytes already meet the HTTP pipeline.
+        child.pipeline().addLast(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                installer.accept(ch);
+            }
+        });
+        activeConnections.incrementAndGet();
+        connections.add(child);
+        child.closeFuture().addListener((ChannelFutureListener) f -> {
+            connections.remove(child);
+            activeConnections.decrementAndGet();
+        });
+        // We are on the loop, so registration runs inline.
+        eventLoop.register(child).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                LOG.debugf(f.cause(), "worker %d could not register a connection; closing it", id);
+                child.unsafe().closeForcibly();
+            }
+        });
+    }
+
+    private void sampleStreams() {
+        assert eventLoop.inEventLoop();
+        int streams = 0;
+        for (Channel channel : connections) {
+            Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+            if (http2 != null) {
+                streams += http2.connection().numActiveStreams();
+            }
+        }
+        activeStreams = streams;
+    }
+
+    /** @return this worker's number */
+    public int id() {
+        return id;
+    }
+
+    /** @return the loop this worker owns */
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    /** @return the hand-off queue (the acceptor is its only producer) */
+    public WorkerQueue<Channel> queue() {
+        return queue;
+    }
+
+    /** @return the loop's heartbeat (also samples the stream count) */
+    public LoopHeartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** @return connections currently open on this worker; any thread */
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    /** @return connections this worker has taken since start; any thread */
+    public long acceptedConnections() {
+        return acceptedConnections.get();
+    }
+
+    /** @return HTTP/2 streams open on this worker at the last heartbeat; any thread */
+    public int activeStreams() {
+        return activeStreams;
+    }
+}

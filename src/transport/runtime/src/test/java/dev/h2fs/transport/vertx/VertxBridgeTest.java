@@ -1,0 +1,108 @@
+package dev.h2fs.transport.vertx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.impl.VertxThread;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.metrics.HttpServerMetrics;
+import io.vertx.core.spi.metrics.VertxMetrics;
+
+/**
+ * Pins down, piece by piece, the Vert.x internals {@link VertxBridge} relies on, so a Vert.x or Quarkus upgrade that
+ * breaks one fails here with a precise message (the end-to-end proof over sockets is {@code TransportServerTest}).
+ */
+class VertxBridgeTest {
+
+    private static final AtomicInteger HTTP_SERVER_METRICS_CREATED = new AtomicInteger();
+    private static Vertx vertx;
+    private static EventLoopGroup loops;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(true)
+                .setFactory(options -> new VertxMetrics() {
+                    @Override
+                    public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions o, SocketAddress a) {
+                        HTTP_SERVER_METRICS_CREATED.incrementAndGet();
+                        return new HttpServerMetrics<Object, Object, Object>() {
+                        };
+                    }
+                })));
+        loops = new NioEventLoopGroup(1, VertxBridge.eventLoopThreadFactory(vertx, "bridge-test-"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void loopThreadsAreVertxEventLoopThreads() throws Exception {
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        CompletableFuture<Boolean> onEventLoop = new CompletableFuture<>();
+        loops.next().execute(() -> {
+            thread.complete(Thread.currentThread());
+            onEventLoop.complete(Context.isOnEventLoopThread());
+        });
+        assertTrue(thread.get(5, TimeUnit.SECONDS) instanceof VertxThread, "VertxThread expected");
+        assertTrue(thread.get().isDaemon());
+        assertTrue(thread.get().getName().startsWith("bridge-test-"));
+        assertTrue(onEventLoop.get(), "Vert.x must see our loop as an event loop (Quarkus non-blocking checks)");
+    }
+
+    @Test
+    void workerContextRunsOnTheGivenLoop() throws Exception {
+        EventLoop loop = loops.next();
+        VertxBridge bridge = new VertxBridge(vertx, new HttpServerOptions(), request -> {
+        });
+        Context context = bridge.createWorkerContext(loop, getClass().getClassLoader());
+        assertTrue(context.isEventLoopContext());
+        assertTrue(VertxBridge.runsOn(context, loop));
+        CompletableFuture<Boolean> ran = new CompletableFuture<>();
+        context.runOnContext(v -> ran.complete(loop.inEventLoop() && Vertx.currentContext() == context));
+        assertTrue(ran.get(5, TimeUnit.SECONDS), "context tasks must run on our loop, as that context");
+    }
+
+    @Test
+    void httpServerMetricsAreCreatedExplicitly() {
+        VertxBridge bridge = new VertxBridge(vertx, new HttpServerOptions(), request -> {
+        });
+        int before = HTTP_SERVER_METRICS_CREATED.get();
+        assertFalse(bridge.metricsEnabled(), "an unbound server has no metrics until we create them");
+        bridge.openMetrics(new InetSocketAddress("127.0.0.1", 8080));
+        assertTrue(bridge.metricsEnabled());
+        assertEquals(before + 1, HTTP_SERVER_METRICS_CREATED.get());
+        bridge.close();
+        assertFalse(bridge.metricsEnabled());
+    }
+
+    @Test
+    void childHandlerIsObtainableFromTheUnboundServer() {
+        VertxBridge bridge = new VertxBridge(vertx, new HttpServerOptions().setHttp2ClearTextEnabled(true),
+                request -> {
+                });
+        EventLoop loop = loops.next();
+        assertTrue(bridge.connectionInitializer(bridge.createWorkerContext(loop, getClass().getClassLoader()),
+                new InetSocketAddress("127.0.0.1", 8080)) != null);
+    }
+}
