@@ -1,6 +1,8 @@
 package dev.h2fs.transport;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -102,6 +104,66 @@ public interface TransportConfig {
      */
     @WithDefault("10S")
     Duration stallTimeout();
+
+    /**
+     * What the port speaks: {@code h2c} (cleartext HTTP/2 and HTTP/1.1) or {@code h2} (TLS, see {@link #tls()}).
+     * Default {@code h2c}.
+     */
+    @WithDefault("h2c")
+    RunMode runMode();
+
+    /**
+     * Graceful shutdown: how long in-flight requests (uploads included) may take to complete after the listener
+     * has closed and every HTTP/2 connection got GOAWAY; connections still open then are closed. Default
+     * {@code 30S}.
+     */
+    @WithDefault("30S")
+    Duration drainTimeout();
+
+    /**
+     * Graceful shutdown: how long readiness reports DOWN while the listener still accepts, before draining starts,
+     * so that load balancers stop sending new connections first. In Kubernetes a {@code preStop} sleep does the
+     * same. Default {@code 0S}.
+     */
+    @WithDefault("0S")
+    Duration shutdownDelay();
+
+    /**
+     * TLS, used when {@link #runMode()} is {@code h2}.
+     */
+    Tls tls();
+
+    /**
+     * TLS settings (run mode {@code h2}). Immutable, any thread.
+     */
+    interface Tls {
+
+        /**
+         * PEM file of the private key (PKCS#8 or PKCS#1). Required in run mode {@code h2}; the container variable
+         * {@code TLS_KEY} maps onto it in the application's configuration. No default.
+         */
+        Optional<Path> keyFile();
+
+        /**
+         * PEM file of the certificate chain, leaf first. Required in run mode {@code h2}; {@code TLS_CERT} maps onto
+         * it. No default.
+         */
+        Optional<Path> certFile();
+
+        /**
+         * Offer only {@code h2} in ALPN and close connections that do not negotiate it (as the reference server
+         * did), instead of also serving {@code http/1.1} over TLS. Default {@code false}.
+         */
+        @WithDefault("false")
+        boolean h2Only();
+
+        /**
+         * A TLS handshake that has not completed after this long closes its connection (and only that one).
+         * Default {@code 10S}.
+         */
+        @WithDefault("10S")
+        Duration handshakeTimeout();
+    }
 
     /**
      * HTTP/2 settings the server announces in its SETTINGS frame.

@@ -19,6 +19,7 @@ import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Vertx;
 
+import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -51,6 +52,7 @@ public class TransportLifecycle {
     ValueRegistry valueRegistry;
 
     private volatile TransportServer server;
+    private volatile boolean draining;
     private TransportMetrics metrics;
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) throws InterruptedException {
@@ -62,11 +64,11 @@ public class TransportLifecycle {
         TransportServer opened = LaunchMode.current() == LaunchMode.DEVELOPMENT ? reuseOrOpen(key) : open(key);
         try {
             ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-            VertxBridge bridge = new VertxBridge(vertx, HttpProtocolOptions.from(config),
-                    new RouterHandoff(config.maxBodySize().asLongValue()));
+            VertxBridge bridge = new VertxBridge(vertx, TlsOptions.apply(config, HttpProtocolOptions.from(config)),
+                    new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue())));
             opened.attach(bridge, tccl);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
-            publishPort(opened.boundAddress().getPort());
+            publishPort(opened.boundAddress().getPort(), config.runMode() == RunMode.H2 ? "https" : "http");
         } catch (RuntimeException e) {
             // Start-up fails loudly (Quarkus reports the exception); release the socket and loops we took.
             if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
@@ -79,8 +81,26 @@ public class TransportLifecycle {
         server = opened;
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Graceful shutdown, before the rest of the application stops (hence the early priority): readiness DOWN,
+     * optionally a pause so load balancers notice, then drain (no new connections, GOAWAY, in-flight requests
+     * finish within the drain timeout), then close.
+     */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         TransportServer current = server;
+        draining = true;
+        if (current != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            try {
+                Thread.sleep(config.shutdownDelay().toMillis());
+                LOG.infof("h2fs transport draining (up to %s)", config.drainTimeout());
+                int left = current.drain(config.drainTimeout());
+                if (left > 0) {
+                    LOG.warnf("h2fs transport: %d connections still open after the drain timeout; closing them", left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop waiting; close() below ends what is left
+            }
+        }
         server = null;
         if (metrics != null) {
             metrics.close();
@@ -90,6 +110,11 @@ public class TransportLifecycle {
             current.close();
         }
         // Dev mode: keep it for the next start; the JVM's exit ends it (our threads are daemons).
+    }
+
+    /** @return whether shutdown has begun: readiness reports DOWN from then on; any thread */
+    public boolean draining() {
+        return draining;
     }
 
     /** @return the running transport, or {@code null} before start, after stop, or when disabled */
@@ -118,13 +143,15 @@ public class TransportLifecycle {
      * published its own: {@code quarkus.http.port}, and in dev and test mode {@code quarkus.http.test-port} and
      * {@code test.url}, which is where REST Assured and {@code @TestHTTPResource} look.
      */
-    private void publishPort(int port) {
-        valueRegistry.register(HttpServer.HTTP_PORT, port);
-        URI base = URI.create("http://localhost:" + port);
+    private void publishPort(int port, String scheme) {
+        boolean tls = scheme.equals("https");
+        valueRegistry.register(tls ? HttpServer.HTTPS_PORT : HttpServer.HTTP_PORT, port);
+        URI base = URI.create(scheme + "://localhost:" + port);
         valueRegistry.register(HttpServer.LOCAL_BASE_URI, base);
         if (LaunchMode.current().isDevOrTest()) {
-            valueRegistry.register(HttpServer.HTTP_TEST_PORT, port);
-            valueRegistry.register(ValueRegistry.RuntimeKey.key("test.url"), base.toString());
+            // With TLS the port goes where @TestHTTPResource(tls = true) and REST Assured's secure mode look.
+            valueRegistry.register(tls ? HttpServer.HTTPS_TEST_PORT : HttpServer.HTTP_TEST_PORT, port);
+            valueRegistry.register(ValueRegistry.RuntimeKey.key(tls ? "test.url.ssl" : "test.url"), base.toString());
         }
     }
 }

@@ -12,7 +12,8 @@ import dev.h2fs.transport.loop.Worker;
 
 /**
  * Readiness: DOWN when the listening socket is closed (for instance after an accept failure) or when a worker loop is
- * dead or stalled, i.e. has not run its heartbeat task within {@code h2fs.transport.stall-timeout}.
+ * dead or stalled, i.e. has not run its heartbeat task within {@code h2fs.transport.stall-timeout}; and from the
+ * moment shutdown begins, so that traffic moves elsewhere before the listener closes.
  * <p>
  * Thread: any (reads thread-safe state).
  */
@@ -31,6 +32,9 @@ public class TransportReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("h2fs-transport");
         if (!config.enabled()) {
             return response.up().withData("enabled", false).build();
+        }
+        if (lifecycle.draining()) {
+            return response.down().withData("reason", "shutting down").build();
         }
         TransportServer server = lifecycle.server();
         if (server == null) {

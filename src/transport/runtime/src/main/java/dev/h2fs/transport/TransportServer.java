@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 
 import dev.h2fs.transport.balance.IndirectTable;
+import dev.h2fs.transport.drain.ConnectionDrain;
 import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.NettyTransport;
@@ -166,6 +167,38 @@ public final class TransportServer {
             acceptor.startAccepting();
         }
         listeners.forEach(ReusePortListener::startAccepting);
+    }
+
+    /**
+     * Graceful shutdown, first half: stops accepting (new connections are refused from now on), sends GOAWAY on every
+     * HTTP/2 connection, lets HTTP/1.x connections finish the response in flight, and waits until every connection
+     * has closed or {@code timeout} has passed. {@link #close} afterwards ends whatever is left. Blocks at most
+     * {@code timeout} (plus one poll).
+     *
+     * @return the connections still open when it gave up waiting (0 when all drained in time)
+     */
+    public int drain(Duration timeout) throws InterruptedException {
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        listeners.forEach(ReusePortListener::close);
+        for (Worker worker : workers) {
+            worker.eventLoop().execute(() -> worker.forEachConnection(ch -> ConnectionDrain.start(ch, timeout)));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int open;
+        while ((open = openConnections()) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return open;
+    }
+
+    private int openConnections() {
+        int open = 0;
+        for (Worker worker : workers) {
+            open += worker.activeConnections();
+        }
+        return open;
     }
 
     /** Closes the listener(s), then shuts the loops down, which closes every connection. Blocks (bounded). */

@@ -1,5 +1,6 @@
 package dev.h2fs.transport.loop;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,5 +139,14 @@ public final class Worker {
     /** @return HTTP/2 streams open on this worker at the last heartbeat; any thread */
     public int activeStreams() {
         return activeStreams;
+    }
+
+    /** Runs {@code action} for every connection this worker owns; on this worker's loop only. */
+    public void forEachConnection(Consumer<Channel> action) {
+        assert eventLoop.inEventLoop();
+        // A copy: the action may close connections, whose close listeners remove them from the set.
+        for (Channel channel : new ArrayList<>(connections)) {
+            action.accept(channel);
+        }
     }
 }

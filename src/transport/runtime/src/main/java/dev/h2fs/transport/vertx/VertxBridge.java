@@ -1,6 +1,11 @@
 package dev.h2fs.transport.vertx;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -8,17 +13,23 @@ import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.impl.VertxThread;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.SSLHelper;
 import io.vertx.core.net.impl.SslChannelProvider;
+import io.vertx.core.net.impl.VertxHandler;
 import io.vertx.core.spi.VertxThreadFactory;
 import io.vertx.core.spi.metrics.TCPMetrics;
 
@@ -46,6 +57,8 @@ public final class VertxBridge {
 
     private final VertxInternal vertx;
     private final UnboundHttpServer server;
+    private final SslChannelProvider sslChannelProvider;
+    private final boolean h2Only;
 
     /**
      * @param vertx Quarkus's Vert.x instance
@@ -57,6 +70,8 @@ public final class VertxBridge {
         this.vertx = (VertxInternal) vertx;
         this.server = new UnboundHttpServer(this.vertx, options);
         server.requestHandler(requestHandler);
+        this.sslChannelProvider = options.isSsl() ? server.buildSslChannelProvider() : null;
+        this.h2Only = options.isSsl() && options.getAlpnVersions().equals(List.of(HttpVersion.HTTP_2));
     }
 
     /**
@@ -117,8 +132,44 @@ public final class VertxBridge {
                 boundAddress.getAddress().getHostAddress());
         BiConsumer<Channel, SslChannelProvider> childHandler = server.childHandlerFor((ContextInternal) workerContext,
                 address);
-        // Cleartext only for now: TLS (and its SslChannelProvider) arrives with the hardening issue.
-        return channel -> childHandler.accept(channel, null);
+        if (!h2Only) {
+            return channel -> childHandler.accept(channel, sslChannelProvider);
+        }
+        return channel -> {
+            childHandler.accept(channel, sslChannelProvider);
+            // Vert.x serves HTTP/1.1 when ALPN agreed on nothing; the reference server closed such clients, and
+            // so do we. The listener fires on this loop right when the handshake ends, before any request is read.
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            ssl.handshakeFuture().addListener(done -> {
+                if (done.isSuccess() && !"h2".equals(ssl.applicationProtocol())) {
+                    channel.close();
+                }
+            });
+        };
+    }
+
+    /**
+     * Starts a graceful shutdown of an HTTP/2 connection: GOAWAY now, close once its open streams are done or
+     * after {@code timeout}. Must run on the connection's loop.
+     *
+     * @return false if {@code channel} does not (yet) carry an HTTP/2 connection; the caller handles it
+     */
+    public static boolean shutdownHttp2(Channel channel, Duration timeout) {
+        VertxHandler<?> handler = channel.pipeline().get(VertxHandler.class);
+        if (handler == null || !(handler.getConnection() instanceof HttpConnection connection)) {
+            return false;
+        }
+        try {
+            connection.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (UnsupportedOperationException http1) {
+            return false; // Vert.x 4 cannot shut an HTTP/1.x connection down gracefully
+        }
+    }
+
+    /** @return the Netty channel under a Vert.x HTTP connection; any thread */
+    public static Channel channelOf(HttpConnection connection) {
+        return ((ConnectionBase) connection).channel();
     }
 
     /** Releases the HTTP metrics. Connections already open keep working. */
@@ -133,14 +184,32 @@ public final class VertxBridge {
     private static final class UnboundHttpServer extends HttpServerImpl {
 
         private volatile TCPMetrics<?> metrics;
+        private final HttpServerOptions tlsOptions;
 
         UnboundHttpServer(VertxInternal vertx, HttpServerOptions options) {
             super(vertx, options);
+            this.tlsOptions = options;
         }
 
         BiConsumer<Channel, SslChannelProvider> childHandlerFor(ContextInternal context, SocketAddress address) {
             // No global traffic shaping: the transport does its own load management.
             return childHandler(context, address, null);
+        }
+
+        /** Builds the TLS context once (it loads and checks the PEM files); blocks until done. */
+        SslChannelProvider buildSslChannelProvider() {
+            SSLHelper helper = createSSLHelper();
+            try {
+                return helper.buildChannelProvider(tlsOptions.getSslOptions(), vertx.getOrCreateContext())
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while setting up TLS", e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("TLS set-up did not finish within 30 s", e);
+            }
         }
 
         void openMetrics(SocketAddress address) {

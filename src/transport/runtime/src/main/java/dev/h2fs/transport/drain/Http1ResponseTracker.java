@@ -1,0 +1,70 @@
+package dev.h2fs.transport.drain;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * Knows whether an HTTP/1.x connection is in the middle of a request, which Vert.x 4 does not tell (its HTTP/1.x
+ * connections cannot be shut down gracefully). A request counts from the moment it is handed to the router until
+ * the last byte of its response has been written; a connection told to {@link #drain} closes as soon as none is
+ * in flight.
+ * <p>
+ * Sits just before Vert.x's connection handler ({@code "handler"}) so that it sees the response's
+ * {@link LastHttpContent} on its way out. Thread: the connection's loop only.
+ */
+final class Http1ResponseTracker extends ChannelDuplexHandler {
+
+    static final String NAME = "h2fs-http1-tracker";
+
+    private int inFlight;
+    private boolean draining;
+
+    /** The tracker of {@code channel}, installed on first use; on the channel's loop. */
+    static Http1ResponseTracker of(Channel channel) {
+        assert channel.eventLoop().inEventLoop();
+        Http1ResponseTracker tracker = (Http1ResponseTracker) channel.pipeline().get(NAME);
+        if (tracker == null && channel.pipeline().get("handler") != null) {
+            tracker = new Http1ResponseTracker();
+            channel.pipeline().addBefore("handler", NAME, tracker);
+        }
+        return tracker;
+    }
+
+    /** A request was handed to the router. */
+    void requestStarted() {
+        inFlight++;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    /** Close now if idle, else once the responses in flight are written. */
+    void drain(Channel channel) {
+        draining = true;
+        if (inFlight == 0) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof LastHttpContent) {
+            // Unvoid: a void promise cannot carry a listener, and we must act once the bytes are out.
+            ChannelPromise tracked = promise.unvoid();
+            tracked.addListener((ChannelFutureListener) f -> {
+                inFlight--;
+                if (draining && inFlight <= 0) {
+                    ctx.channel().close();
+                }
+            });
+            ctx.write(msg, tracked);
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+}
