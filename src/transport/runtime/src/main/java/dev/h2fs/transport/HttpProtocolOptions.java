@@ -31,6 +31,12 @@ final class HttpProtocolOptions {
                 // h2c with prior knowledge and the HTTP/1.1 Upgrade to h2c, next to plain HTTP/1.1.
                 .setHttp2ClearTextEnabled(true)
                 .setInitialSettings(settings)
+                // Vert.x hands these to Netty's decoder (RST_STREAM frames received: rapid reset) and encoder
+                // (RST_STREAM frames the client provokes: MadeYouReset); both answer GOAWAY(ENHANCE_YOUR_CALM).
+                .setHttp2RstFloodMaxRstFramePerWindow(http2.rstFloodMaxPerWindow())
+                .setHttp2RstFloodWindowDuration((int) http2.rstFloodWindow().toSeconds())
+                .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS)
+                .setHttp2MaxSmallContinuationFrames(http2.maxSmallContinuationFrames())
                 .setIdleTimeout((int) config.idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 // Compression is a CPU cost per response we do not want on the file hot path.

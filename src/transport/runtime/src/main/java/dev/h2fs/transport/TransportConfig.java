@@ -171,6 +171,39 @@ public interface TransportConfig {
     Http2 http2();
 
     /**
+     * Per-connection guards against clients that hold a connection without using it (slowloris, stalled readers).
+     */
+    Guard guard();
+
+    /**
+     * Time limits the transport enforces on each connection itself, checked on every worker heartbeat (so a limit
+     * is acted on up to two heartbeat periods late; the period is a quarter of {@code stall-timeout}, at most one
+     * second). Immutable, any thread.
+     */
+    interface Guard {
+
+        /**
+         * Longest time a client may take to deliver a complete request head: from the first byte of an HTTP/1.1
+         * request (or from connect, for the first request) until its header section has been parsed, and for HTTP/2
+         * from connect until the connection preface and the client's first SETTINGS frame have arrived. A connection
+         * that exceeds it is closed (slowloris). Bytes trickling in do not extend it, unlike {@code idle-timeout}.
+         * {@code 0S} disables it. Default {@code 10S}.
+         */
+        @WithDefault("10S")
+        Duration requestHeaderTimeout();
+
+        /**
+         * Longest time a connection may have response bytes waiting without any of them leaving: bytes queued for
+         * the socket that the kernel does not take (the client does not read), or HTTP/2 DATA held in the flow
+         * controller because the client keeps its flow-control window at zero. The connection is then closed
+         * (HTTP/2: after a GOAWAY with ENHANCE_YOUR_CALM), releasing the buffers and mapped files it held. A slow
+         * client that keeps reading is never affected. {@code 0S} disables it. Default {@code 30S}.
+         */
+        @WithDefault("30S")
+        Duration writeStallTimeout();
+    }
+
+    /**
      * HTTP/2 SETTINGS (RFC 9113 section 6.5.2). Immutable, any thread.
      */
     interface Http2 {
@@ -202,5 +235,29 @@ public interface TransportConfig {
          */
         @WithDefault("8192")
         long maxHeaderListSize();
+
+        /**
+         * Rapid reset (CVE-2023-44487) and server-provoked resets ("MadeYouReset", CVE-2025-8671): the most
+         * RST_STREAM frames per {@code rst-flood-window}, counted separately for frames the client sends and for
+         * frames the client makes the server send (errors other than CANCEL and NO_ERROR). One more and the connection
+         * gets GOAWAY(ENHANCE_YOUR_CALM) and is closed. {@code 0} disables the check. Default {@code 200}.
+         */
+        @WithDefault("200")
+        int rstFloodMaxPerWindow();
+
+        /**
+         * The window of {@code rst-flood-max-per-window}. Whole seconds; {@code 0S} disables the check. Default
+         * {@code 30S}.
+         */
+        @WithDefault("30S")
+        Duration rstFloodWindow();
+
+        /**
+         * CONTINUATION flood: the most consecutive CONTINUATION frames smaller than 8 KiB that may carry one header
+         * block; one more is answered with GOAWAY(ENHANCE_YOUR_CALM). Header blocks built from large frames are
+         * bounded by {@code max-header-list-size} instead. {@code 0} disables the check. Default {@code 16}.
+         */
+        @WithDefault("16")
+        int maxSmallContinuationFrames();
     }
 }

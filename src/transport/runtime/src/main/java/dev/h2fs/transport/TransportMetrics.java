@@ -47,6 +47,14 @@ final class TransportMetrics implements AutoCloseable {
             metrics.meters.add(Gauge.builder("h2fs.transport.queue.depth", worker, w -> w.queue().size())
                     .description("Connections waiting in the worker's hand-off queue").tags(tags)
                     .register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.guard.request.head.timeouts", worker, Worker::requestHeadTimeouts)
+                    .description("Connections closed for a request head or HTTP/2 preface that took too long")
+                    .tags(tags).register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.guard.write.stalls", worker, Worker::writeStalls)
+                    .description("Connections closed because their output made no progress").tags(tags)
+                    .register(registry));
             metrics.meters.add(Gauge.builder("h2fs.transport.streams.active", worker, Worker::activeStreams)
                     .description("HTTP/2 streams open on the worker (sampled each heartbeat)").tags(tags)
                     .register(registry));

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 
 import dev.h2fs.transport.balance.IndirectTable;
 import dev.h2fs.transport.drain.ConnectionDrain;
+import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.NettyTransport;
@@ -139,10 +140,8 @@ public final class TransportServer {
         for (Worker worker : workers) {
             worker.heartbeat().start(heartbeatPeriod);
         }
-        // "Listening on: http://host:port" is the phrase Quarkus's own listener logs and @QuarkusIntegrationTest's
-        // launcher parses to find the port of the application it started; Quarkus's line stays empty now.
-        LOG.infof("h2fs transport Listening on: http://%s:%d (mode=%s, %s, %d workers)", key.host(),
-                boundAddress.getPort(), mode.name().toLowerCase(), transport.name().toLowerCase(), workers.size());
+        LOG.debugf("h2fs transport bound %s (mode=%s, %s, %d workers)", boundAddress, mode.name().toLowerCase(),
+                transport.name().toLowerCase(), workers.size());
     }
 
     /**
@@ -151,10 +150,15 @@ public final class TransportServer {
      * closed; connections it set up keep running.
      */
     public void attach(VertxBridge newBridge, ClassLoader tccl) {
+        attach(newBridge, tccl, GuardLimits.DISABLED);
+    }
+
+    /** As {@link #attach(VertxBridge, ClassLoader)}, with the per-connection guard limits new connections get. */
+    public void attach(VertxBridge newBridge, ClassLoader tccl, GuardLimits limits) {
         newBridge.openMetrics(boundAddress);
         for (Worker worker : workers) {
             worker.install(newBridge.connectionInitializer(newBridge.createWorkerContext(worker.eventLoop(), tccl),
-                    boundAddress));
+                    boundAddress), limits);
             // Dev mode: the application class loader changes on restart; our loops must load its classes.
             worker.eventLoop().execute(() -> Thread.currentThread().setContextClassLoader(tccl));
         }
@@ -227,6 +231,12 @@ public final class TransportServer {
     /** @return the effective mode (reuseport falls back to acceptor without epoll) */
     public TransportMode mode() {
         return mode;
+    }
+
+    /** @return one line for the log: mode, I/O flavour and worker count */
+    public String describe() {
+        return "mode=" + mode.name().toLowerCase() + ", " + transport.name().toLowerCase() + ", " + workers.size()
+                + " workers";
     }
 
     /** @return the I/O flavour in use */

@@ -1,8 +1,10 @@
 package dev.h2fs.transport.loop;
 
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -15,6 +17,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 
+import dev.h2fs.transport.guard.ConnectionGuard;
+import dev.h2fs.transport.guard.GuardLimits;
+
 /**
  * One worker: a single-thread event loop that runs every connection handed to it for the connection's whole life,
  * with its hand-off queue and its counters.
@@ -22,6 +27,9 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
  * Thread: {@link #queue()} is fed by the acceptor (single producer); {@link #adopt} and the heartbeat run on this
  * worker's loop only (asserted); {@link #install} from any thread (a volatile swap, used at start and on dev-mode
  * restarts); the counters are readable from any thread.
+ * <p>
+ * Each connection gets a {@link ConnectionGuard} (request head timeout, write stall timeout) that the heartbeat
+ * checks: one pass over the worker's connections per beat, no timer per connection.
  */
 public final class Worker {
 
@@ -31,14 +39,18 @@ public final class Worker {
     private final EventLoop eventLoop;
     private final WorkerQueue<Channel> queue;
     private final LoopHeartbeat heartbeat;
-    // Connections this worker owns; confined to the loop (only read and written there).
-    private final Set<Channel> connections = new HashSet<>();
+    // Connections this worker owns, each with its guard (null when the guard is off); confined to the loop.
+    private final Map<Channel, ConnectionGuard> connections = new HashMap<>();
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final AtomicLong acceptedConnections = new AtomicLong();
     // Sampled on each heartbeat: reading HTTP/2 state from another thread would race with the codec.
     private volatile int activeStreams;
     // The HTTP pipeline installer for new connections; swapped when the application (re)starts.
     private volatile Consumer<Channel> pipelineInstaller;
+    // The guard limits for new connections; set before pipelineInstaller, read after it.
+    private volatile GuardLimits guardLimits = GuardLimits.DISABLED;
+    private final AtomicLong requestHeadTimeouts = new AtomicLong();
+    private final AtomicLong writeStalls = new AtomicLong();
 
     /**
      * @param id worker number, 0-based; also the {@code worker} metric tag
@@ -49,11 +61,13 @@ public final class Worker {
         this.id = id;
         this.eventLoop = eventLoop;
         this.queue = new WorkerQueue<>(queueCapacity, eventLoop, this::adopt);
-        this.heartbeat = new LoopHeartbeat(eventLoop, this::sampleStreams);
+        this.heartbeat = new LoopHeartbeat(eventLoop, this::beat);
     }
 
-    /** Sets how new connections get their HTTP pipeline; connections already open keep theirs. */
-    public void install(Consumer<Channel> installer) {
+
+    /** Sets how new connections get their HTTP pipeline and guard; connections already open keep theirs. */
+    public void install(Consumer<Channel> installer, GuardLimits limits) {
+        this.guardLimits = limits;
         this.pipelineInstaller = installer;
     }
 
@@ -73,14 +87,19 @@ public final class Worker {
         }
         // As Netty's ServerBootstrap does: the initializer runs once the channel is registered, before it goes
         // active and starts reading, so the first bytes already meet the HTTP pipeline.
+        GuardLimits limits = guardLimits;
+        ConnectionGuard guard = limits.enabled() ? new ConnectionGuard(limits) : null;
         child.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 installer.accept(ch);
+                if (guard != null) {
+                    guard.install(ch);
+                }
             }
         });
         activeConnections.incrementAndGet();
-        connections.add(child);
+        connections.put(child, guard);
         child.closeFuture().addListener((ChannelFutureListener) f -> {
             connections.remove(child);
             activeConnections.decrementAndGet();
@@ -94,16 +113,37 @@ public final class Worker {
         });
     }
 
-    private void sampleStreams() {
+    /** On each heartbeat: samples the stream count and checks every connection's guard. */
+    private void beat() {
         assert eventLoop.inEventLoop();
+        long now = System.nanoTime();
         int streams = 0;
-        for (Channel channel : connections) {
-            Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+        List<ConnectionGuard> offenders = null;
+        List<ConnectionGuard.Violation> violations = null;
+        for (Map.Entry<Channel, ConnectionGuard> connection : connections.entrySet()) {
+            Http2ConnectionHandler http2 = connection.getKey().pipeline().get(Http2ConnectionHandler.class);
             if (http2 != null) {
                 streams += http2.connection().numActiveStreams();
             }
+            ConnectionGuard guard = connection.getValue();
+            ConnectionGuard.Violation violation = guard == null ? null : guard.check(now);
+            if (violation != null) {
+                if (offenders == null) {
+                    offenders = new ArrayList<>();
+                    violations = new ArrayList<>();
+                }
+                offenders.add(guard);
+                violations.add(violation);
+            }
         }
         activeStreams = streams;
+        // Closed after the loop: a close removes the connection from the map we iterate.
+        for (int i = 0; offenders != null && i < offenders.size(); i++) {
+            ConnectionGuard.Violation violation = violations.get(i);
+            (violation == ConnectionGuard.Violation.WRITE_STALL ? writeStalls : requestHeadTimeouts)
+                    .incrementAndGet();
+            offenders.get(i).close(violation);
+        }
     }
 
     /** @return this worker's number */
@@ -136,6 +176,16 @@ public final class Worker {
         return acceptedConnections.get();
     }
 
+    /** @return connections closed because their request head or HTTP/2 preface was too slow; any thread */
+    public long requestHeadTimeouts() {
+        return requestHeadTimeouts.get();
+    }
+
+    /** @return connections closed because their response bytes stopped leaving; any thread */
+    public long writeStalls() {
+        return writeStalls.get();
+    }
+
     /** @return HTTP/2 streams open on this worker at the last heartbeat; any thread */
     public int activeStreams() {
         return activeStreams;
@@ -144,8 +194,8 @@ public final class Worker {
     /** Runs {@code action} for every connection this worker owns; on this worker's loop only. */
     public void forEachConnection(Consumer<Channel> action) {
         assert eventLoop.inEventLoop();
-        // A copy: the action may close connections, whose close listeners remove them from the set.
-        for (Channel channel : new ArrayList<>(connections)) {
+        // A copy: the action may close connections, whose close listeners remove them from the map.
+        for (Channel channel : new ArrayList<>(connections.keySet())) {
             action.accept(channel);
         }
     }

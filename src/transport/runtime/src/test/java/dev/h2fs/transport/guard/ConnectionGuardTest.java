@@ -1,0 +1,102 @@
+package dev.h2fs.transport.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+
+/**
+ * The request head timeout on an embedded channel whose "Vert.x" is a stand-in: a detector that, like Vert.x's
+ * {@code Http1xOrH2CHandler}, sets up the HTTP/1.x decoder on the first byte and forwards the rest in the same call.
+ */
+class ConnectionGuardTest {
+
+    private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(2);
+
+    /** Stand-in for Vert.x's protocol detector: installs "httpDecoder" on first read, then leaves. */
+    private static final class Detector extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.pipeline().addAfter(ctx.name(), ConnectionGuard.VERTX_HTTP1_DECODER, new HttpRequestDecoder());
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private static EmbeddedChannel guarded(ConnectionGuard guard) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new Detector());
+        guard.install(channel);
+        return channel;
+    }
+
+    private static void send(EmbeddedChannel channel, String ascii) {
+        channel.writeInbound(Unpooled.copiedBuffer(ascii, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aHeadThatNeverCompletesTimesOut() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaa");
+        assertNull(guard.check(System.nanoTime()));
+        assertEquals(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT, guard.check(System.nanoTime() + TIMEOUT + 1));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aHeadThatArrivesInOneReadIsSeenDespiteTheDetectorFeedingItOnward() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertNotNull(channel.pipeline().get(ConnectionGuard.HTTP1_OBSERVER_NAME));
+        assertNull(guard.check(System.nanoTime() + 10 * TIMEOUT), "a finished request is not a slow head");
+        assertNotNull(channel.readInbound(), "the request went on to the application");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void theClockRestartsWithTheFirstByteOfTheNextRequestOnly() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertNull(guard.check(System.nanoTime() + 10 * TIMEOUT), "resting between requests is idle, not slow");
+        long before = System.nanoTime();
+        send(channel, "GET /next HTTP/1.1\r\n");
+        assertNull(guard.check(before + TIMEOUT - 1));
+        assertEquals(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT, guard.check(System.nanoTime() + TIMEOUT + 1));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionThatSaysNothingTimesOut() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        EmbeddedChannel channel = guarded(guard);
+        assertEquals(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT, guard.check(System.nanoTime() + TIMEOUT + 1));
+        guard.close(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void nothingWaitingToBeWrittenIsNoStall() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(0, TIMEOUT));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        channel.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n\r\n", StandardCharsets.US_ASCII));
+        long now = System.nanoTime();
+        assertNull(guard.check(now));
+        assertNull(guard.check(now + 10 * TIMEOUT));
+        channel.finishAndReleaseAll();
+    }
+}
