@@ -1,0 +1,110 @@
+package dev.h2fs.files.packaged;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child process, the way it runs in a
+ * container: environment variables in, log lines out, SIGTERM to stop. Used by tests that need what a
+ * {@code @QuarkusTest} cannot do, such as stopping the server in the middle of a request.
+ *
+ * <p>Confined to the test thread, except the log pump.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("Listening on: (https?)://[^:]*:(\\d+)");
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+    private final CountDownLatch listening = new CountDownLatch(1);
+    private final Thread pump;
+    private volatile int port = -1;
+
+    private ServiceProcess(Process process) {
+        this.process = process;
+        this.pump = new Thread(this::pump, "service-log");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** Starts the jar with {@code env} added to this environment; port 0 unless {@code env} says otherwise. */
+    static ServiceProcess start(Map<String, String> env, String... systemProperties) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: these tests run after `package` (mvnw verify)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("-Dh2fs.transport.port=0");
+        command.addAll(List.of(systemProperties));
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new ServiceProcess(builder.start());
+    }
+
+    private void pump() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                }
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(2));
+                    listening.countDown();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** Waits until the service logs its port. */
+    int awaitPort() throws InterruptedException {
+        if (!listening.await(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("service did not start:\n" + output());
+        }
+        return port;
+    }
+
+    /** SIGTERM, as Kubernetes and Docker send it. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** @return the exit code, or throws if the process is still running after {@code seconds} */
+    int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("service still running after " + seconds + " s:\n" + output());
+        }
+        pump.join(5_000); // the last lines may still be on their way through the pipe
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
