@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 import dev.h2fs.files.cache.FileMeta;
+import dev.h2fs.files.cache.HttpDates;
 
 /**
  * Decides what a GET or HEAD of an existing file answers, from its conditional and range headers

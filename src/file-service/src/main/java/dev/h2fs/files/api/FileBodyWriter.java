@@ -16,9 +16,13 @@ import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
+import dev.h2fs.files.cache.FileMeta;
+
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -36,6 +40,8 @@ import io.vertx.core.http.HttpServerResponse;
 @Produces("*/*")
 public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
 
+    private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
         return FileBody.class.isAssignableFrom(type);
@@ -44,7 +50,20 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
     @Override
     public void writeResponse(FileBody body, Type genericType, ServerRequestContext context) {
         HttpServerResponse response = ((ServerHttpRequest) context.serverResponse()).unwrap(HttpServerResponse.class);
-        if (body instanceof FileBody.Mapped mapped) {
+        if (body instanceof FileBody.Whole whole) {
+            // The hot path sets every header itself, from values formatted once per file. Quarkus REST would
+            // otherwise copy its JAX-RS headers over ours just before the head goes out (the pre-commit
+            // listener), including a negotiated Content-Type in place of the file's own.
+            context.serverResponse().setPreCommitListener(null);
+            FileMeta meta = whole.file().meta();
+            MultiMap headers = response.headers();
+            headers.set(HttpHeaders.CONTENT_TYPE, meta.contentType());
+            headers.set(HttpHeaders.CONTENT_LENGTH, meta.sizeHeader());
+            headers.set(HttpHeaders.ETAG, meta.etag());
+            headers.set(HttpHeaders.LAST_MODIFIED, meta.lastModifiedHeader());
+            headers.set(HttpHeaders.ACCEPT_RANGES, BYTES);
+            response.end(Buffer.buffer(Unpooled.wrappedBuffer(whole.file().slice(0, meta.size()))));
+        } else if (body instanceof FileBody.Mapped mapped) {
             response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
         } else if (body instanceof FileBody.Streamed streamed) {
             new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool()).start();
@@ -60,8 +79,9 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
     @Override
     public void writeTo(FileBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
             MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
-        if (body instanceof FileBody.Mapped mapped) {
-            ByteBuffer bytes = mapped.bytes().duplicate();
+        if (body instanceof FileBody.Whole || body instanceof FileBody.Mapped) {
+            ByteBuffer bytes = body instanceof FileBody.Whole whole ? whole.file().slice(0, whole.file().meta().size())
+                    : ((FileBody.Mapped) body).bytes().duplicate();
             byte[] chunk = new byte[Math.min(64 * 1024, Math.max(1, bytes.remaining()))];
             while (bytes.hasRemaining()) {
                 int n = Math.min(chunk.length, bytes.remaining());

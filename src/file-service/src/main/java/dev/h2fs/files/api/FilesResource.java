@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -81,13 +82,21 @@ public class FilesResource {
 
     @GET
     @Path("{name}")
-    public Uni<Response> get(@PathParam("name") String name, HttpHeaders headers) {
-        return serve(name, headers, false);
+    public Uni<Object> get(@PathParam("name") String name, HttpHeaders headers) {
+        String problem = FileName.problem(name);
+        if (problem != null) {
+            return Uni.createFrom().item(Responses.text(Response.Status.BAD_REQUEST, problem));
+        }
+        MappedFile hit = cache.getIfCached(name);
+        if (hit != null) {
+            return Uni.createFrom().item(FileResponses.forGet(hit, headers));
+        }
+        return loadOnWorker(new FileName(name), content -> FileResponses.forGet(content, headers));
     }
 
     @HEAD
     @Path("{name}")
-    public Uni<Response> head(@PathParam("name") String name, HttpHeaders headers) {
+    public Uni<Object> head(@PathParam("name") String name, HttpHeaders headers) {
         return serve(name, headers, true);
     }
 
@@ -103,7 +112,7 @@ public class FilesResource {
                 : Responses.text(Response.Status.NOT_FOUND, "no such file: " + name);
     }
 
-    private Uni<Response> serve(String rawName, HttpHeaders headers, boolean head) {
+    private Uni<Object> serve(String rawName, HttpHeaders headers, boolean head) {
         String problem = FileName.problem(rawName);
         if (problem != null) {
             return Uni.createFrom().item(Responses.text(Response.Status.BAD_REQUEST, problem));
@@ -112,12 +121,16 @@ public class FilesResource {
         if (hit != null) {
             return Uni.createFrom().item(FileResponses.build(hit, headers, head));
         }
-        FileName name = new FileName(rawName);
+        return loadOnWorker(new FileName(rawName), content -> FileResponses.build(content, headers, head));
+    }
+
+    /** A miss: resolve and open (or map) on a worker thread, never on the I/O thread. */
+    private Uni<Object> loadOnWorker(FileName name, Function<FileContent, Object> respond) {
         return Uni.createFrom().item(() -> load(name))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(content -> content.isEmpty()
-                        ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + rawName)
-                        : FileResponses.build(content.get(), headers, head));
+                        ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + name)
+                        : respond.apply(content.get()));
     }
 
     /** Blocking: resolve and open (or map) the file. */

@@ -14,7 +14,8 @@ import dev.h2fs.files.store.ContentTypes;
  *
  * <p>Thread-safe: immutable.
  */
-public record FileMeta(String name, long size, Instant lastModified, Object fileKey, String etag, String contentType) {
+public record FileMeta(String name, long size, Instant lastModified, Object fileKey, String etag, String contentType,
+        String lastModifiedHeader, String sizeHeader) {
 
     static FileMeta of(String name, BasicFileAttributes attrs) {
         Instant mtime = attrs.lastModifiedTime().toInstant();
@@ -22,7 +23,9 @@ public record FileMeta(String name, long size, Instant lastModified, Object file
         // Strong validator: size, mtime to the nanosecond and the inode; a replaced file changes at least one.
         String etag = "\"" + Long.toHexString(attrs.size()) + "-" + Long.toHexString(mtime.getEpochSecond())
                 + Integer.toHexString(mtime.getNano()) + "-" + Integer.toHexString(Objects.hashCode(key)) + "\"";
-        return new FileMeta(name, attrs.size(), mtime, key, etag, ContentTypes.of(name));
+        // Header values are formatted once per file, not once per response: date formatting is not cheap.
+        return new FileMeta(name, attrs.size(), mtime, key, etag, ContentTypes.of(name),
+                HttpDates.format(mtime.truncatedTo(ChronoUnit.SECONDS)), Long.toString(attrs.size()));
     }
 
     /** Last-Modified as HTTP sends it: whole seconds. */

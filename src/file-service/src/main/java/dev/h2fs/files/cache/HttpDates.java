@@ -1,4 +1,4 @@
-package dev.h2fs.files.api;
+package dev.h2fs.files.cache;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <p>Thread-safe: stateless.
  */
-final class HttpDates {
+public final class HttpDates {
 
     /** IMF-fixdate; unlike {@link DateTimeFormatter#RFC_1123_DATE_TIME} it pads the day to two digits. */
     private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter
@@ -21,12 +21,12 @@ final class HttpDates {
     private HttpDates() {
     }
 
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         return IMF_FIXDATE.format(instant);
     }
 
     /** The instant, or null if {@code value} is not a date we understand (then the header is ignored). */
-    static Instant parse(String value) {
+    public static Instant parse(String value) {
         if (value == null) {
             return null;
         }

@@ -8,12 +8,14 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import dev.h2fs.files.cache.FileMeta;
+import dev.h2fs.files.cache.HttpDates;
 
 class ConditionsTest {
 
-    private static final Instant MTIME = Instant.parse("2026-11-02T10:15:30.250Z");
-    private static final FileMeta META = new FileMeta("f", 1000, MTIME, "key", "\"abc\"", "text/plain");
     private static final String LAST_MODIFIED = "Mon, 02 Nov 2026 10:15:30 GMT";
+    private static final Instant MTIME = Instant.parse("2026-11-02T10:15:30.250Z");
+    private static final FileMeta META = new FileMeta("f", 1000, MTIME, "key", "\"abc\"", "text/plain", LAST_MODIFIED,
+            "1000");
 
     private static Conditions.Outcome eval(String inm, String ims, String range, String ifRange) {
         return Conditions.evaluate(META, inm, ims, range, ifRange);
