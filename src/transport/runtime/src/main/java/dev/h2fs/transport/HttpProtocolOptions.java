@@ -37,8 +37,9 @@ final class HttpProtocolOptions {
                 .setHttp2RstFloodWindowDuration((int) http2.rstFloodWindow().toSeconds())
                 .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS)
                 .setHttp2MaxSmallContinuationFrames(http2.maxSmallContinuationFrames())
-                .setIdleTimeout((int) config.idleTimeout().toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // Idle connections are closed by the connection guard (h2fs.transport.idle-timeout), which counts
+                // activity without a clock call per write, unlike the IdleStateHandler Vert.x would install.
+                .setIdleTimeout(0)
                 // Compression is a CPU cost per response we do not want on the file hot path.
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false);

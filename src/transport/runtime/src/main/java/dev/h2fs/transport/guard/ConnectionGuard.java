@@ -57,7 +57,9 @@ public final class ConnectionGuard {
         /** the request head or HTTP/2 preface took longer than the request head timeout */
         REQUEST_HEAD_TIMEOUT,
         /** response bytes waited longer than the write stall timeout without progress */
-        WRITE_STALL
+        WRITE_STALL,
+        /** no byte read or written for the idle timeout */
+        IDLE
     }
 
     private enum Protocol {
@@ -85,6 +87,12 @@ public final class ConnectionGuard {
     private final Http2FrameCounter frames = new Http2FrameCounter();
     private final ProgressWatch socketProgress = new ProgressWatch();
     private final ProgressWatch flowProgress = new ProgressWatch();
+
+    // Idle: activity is counted on the I/O path (a plain increment per read, the write byte count) and turned into
+    // time only by the heartbeat, so no read or write pays for a clock call, as Netty's IdleStateHandler's do.
+    private long reads;
+    private long activityMark = -1;
+    private long lastActiveNanos = System.nanoTime();
 
     /** @param limits what to enforce; must be {@link GuardLimits#enabled()} */
     public ConnectionGuard(GuardLimits limits) {
@@ -124,6 +132,16 @@ public final class ConnectionGuard {
             return null;
         }
         findHttp2AfterUpgrade();
+        if (limits.idleNanos() > 0) {
+            // Bytes the kernel took count as activity, so one large response slowly read is not "idle".
+            long mark = reads + sentMark();
+            if (mark != activityMark) {
+                activityMark = mark;
+                lastActiveNanos = nowNanos;
+            } else if (nowNanos - lastActiveNanos > limits.idleNanos()) {
+                return Violation.IDLE;
+            }
+        }
         if (limits.requestHeaderNanos() > 0) {
             if (awaitingHead && protocol == Protocol.HTTP2 && http2.decoder().prefaceReceived()) {
                 awaitingHead = false; // HTTP/2 heads are bounded per frame by the codec, not by time
@@ -135,8 +153,7 @@ public final class ConnectionGuard {
         if (limits.writeStallNanos() > 0) {
             ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
             boolean socketWaiting = out != null && (out.totalPendingWriteBytes() > 0 || !out.isEmpty());
-            long socketMark = out == null ? bytesQueued
-                    : bytesQueued - out.totalPendingWriteBytes() + out.currentProgress();
+            long socketMark = sentMark();
             long socketStall = socketProgress.observe(nowNanos, socketWaiting, socketMark);
             long flowStall = 0;
             if (countingFrames && !frames.lost()) {
@@ -147,6 +164,12 @@ public final class ConnectionGuard {
             }
         }
         return null;
+    }
+
+    /** A number that grows exactly when the kernel takes bytes of this connection's output. */
+    private long sentMark() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? bytesQueued : bytesQueued - out.totalPendingWriteBytes() + out.currentProgress();
     }
 
     /** Closes the connection for {@code violation}: HTTP/2 write stalls get a GOAWAY first (best effort). */
@@ -227,6 +250,7 @@ public final class ConnectionGuard {
 
     /** Bytes arrived (after the protocol is known). */
     void onBytesRead() {
+        reads++;
         if (betweenRequests) {
             betweenRequests = false;
             awaitingHead = true;

@@ -140,8 +140,12 @@ public final class Worker {
         // Closed after the loop: a close removes the connection from the map we iterate.
         for (int i = 0; offenders != null && i < offenders.size(); i++) {
             ConnectionGuard.Violation violation = violations.get(i);
-            (violation == ConnectionGuard.Violation.WRITE_STALL ? writeStalls : requestHeadTimeouts)
-                    .incrementAndGet();
+            if (violation == ConnectionGuard.Violation.WRITE_STALL) {
+                writeStalls.incrementAndGet();
+            } else if (violation == ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT) {
+                requestHeadTimeouts.incrementAndGet();
+            } // IDLE is routine housekeeping, not an attack: not counted
+
             offenders.get(i).close(violation);
         }
     }

@@ -47,7 +47,7 @@ class ConnectionGuardTest {
 
     @Test
     void aHeadThatNeverCompletesTimesOut() {
-        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0, 0));
         EmbeddedChannel channel = guarded(guard);
         send(channel, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaa");
         assertNull(guard.check(System.nanoTime()));
@@ -57,7 +57,7 @@ class ConnectionGuardTest {
 
     @Test
     void aHeadThatArrivesInOneReadIsSeenDespiteTheDetectorFeedingItOnward() {
-        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0, 0));
         EmbeddedChannel channel = guarded(guard);
         send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertNotNull(channel.pipeline().get(ConnectionGuard.HTTP1_OBSERVER_NAME));
@@ -68,7 +68,7 @@ class ConnectionGuardTest {
 
     @Test
     void theClockRestartsWithTheFirstByteOfTheNextRequestOnly() {
-        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0, 0));
         EmbeddedChannel channel = guarded(guard);
         send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assertNull(guard.check(System.nanoTime() + 10 * TIMEOUT), "resting between requests is idle, not slow");
@@ -81,7 +81,7 @@ class ConnectionGuardTest {
 
     @Test
     void aConnectionThatSaysNothingTimesOut() {
-        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0));
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0, 0));
         EmbeddedChannel channel = guarded(guard);
         assertEquals(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT, guard.check(System.nanoTime() + TIMEOUT + 1));
         guard.close(ConnectionGuard.Violation.REQUEST_HEAD_TIMEOUT);
@@ -90,13 +90,42 @@ class ConnectionGuardTest {
 
     @Test
     void nothingWaitingToBeWrittenIsNoStall() {
-        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(0, TIMEOUT));
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(0, TIMEOUT, 0));
         EmbeddedChannel channel = guarded(guard);
         send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         channel.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n\r\n", StandardCharsets.US_ASCII));
         long now = System.nanoTime();
         assertNull(guard.check(now));
         assertNull(guard.check(now + 10 * TIMEOUT));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionWithNoTrafficForTheIdleTimeoutIsIdle() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(0, 0, TIMEOUT));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        long start = System.nanoTime();
+        assertNull(guard.check(start), "the first beat after traffic marks the connection active");
+        assertNull(guard.check(start + TIMEOUT - 1));
+        assertEquals(ConnectionGuard.Violation.IDLE, guard.check(start + TIMEOUT + 1));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void readsAndBytesSentKeepAConnectionFromBeingIdle() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(0, 0, TIMEOUT));
+        EmbeddedChannel channel = guarded(guard);
+        send(channel, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        long now = System.nanoTime();
+        assertNull(guard.check(now));
+        now += TIMEOUT - 1;
+        channel.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n\r\n", StandardCharsets.US_ASCII));
+        assertNull(guard.check(now), "bytes sent since the last beat");
+        now += TIMEOUT - 1;
+        send(channel, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertNull(guard.check(now), "bytes read since the last beat");
+        assertEquals(ConnectionGuard.Violation.IDLE, guard.check(now + TIMEOUT + 1));
         channel.finishAndReleaseAll();
     }
 }
