@@ -1,10 +1,13 @@
 package dev.h2fs.transport.deployment;
 
+import java.util.List;
+
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 
 import dev.h2fs.transport.AcceptorLivenessCheck;
@@ -27,6 +30,9 @@ class TransportProcessor {
 
     private static final String FEATURE = "h2fs-transport";
 
+    /** JCTools's queues and the offset tables they read at class initialisation. */
+    static final List<String> RUNTIME_INITIALIZED_PACKAGES = List.of("org.jctools.queues", "org.jctools.util");
+
     @BuildStep
     FeatureBuildItem feature() {
         return new FeatureBuildItem(FEATURE);
@@ -43,6 +49,19 @@ class TransportProcessor {
                 .addBeanClasses(TransportLifecycle.class)
                 .setUnremovable()
                 .build();
+    }
+
+    /**
+     * Native image. Netty's epoll jar carries its own native-image metadata (JNI entry points, the {@code .so} as a
+     * resource, run-time initialisation of {@code io.netty.channel.epoll}) and Quarkus's Netty extension adds the rest
+     * of Netty's; what is left is ours: JCTools computes field and array offsets with {@code Unsafe} in static
+     * initialisers, which must run in the executable, not in the image builder, whose object layout may differ.
+     */
+    @BuildStep
+    void nativeImage(BuildProducer<RuntimeInitializedPackageBuildItem> runtimeInitialized) {
+        for (String pkg : RUNTIME_INITIALIZED_PACKAGES) {
+            runtimeInitialized.produce(new RuntimeInitializedPackageBuildItem(pkg));
+        }
     }
 
     @BuildStep
