@@ -79,4 +79,34 @@ class AtomicReplaceTest {
         assertTrue(reads.get() > 10, "readers barely ran: " + reads.get());
         assertTrue(seen.size() > 1, "readers never saw a replacement");
     }
+
+    @Test
+    void concurrentUploadsOfOneNameLastRenameWinsAndNothingIsMixed() throws Exception {
+        String name = TestFiles.name("race");
+        List<byte[]> contents = new ArrayList<>();
+        Set<String> hashes = ConcurrentHashMap.newKeySet();
+        for (int v = 0; v < 4; v++) {
+            byte[] content = TestFiles.bytes(300_000 + v * 1_009, 2000 + v);
+            contents.add(content);
+            hashes.add(TestFiles.sha256(content));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 3; round++) {
+                List<Future<Integer>> uploads = new ArrayList<>();
+                for (byte[] content : contents) {
+                    uploads.add(pool.submit(() -> TestFiles.upload(name, content).statusCode()));
+                }
+                for (Future<Integer> upload : uploads) {
+                    assertEquals(201, upload.get(60, TimeUnit.SECONDS));
+                }
+                byte[] stored = given().get("/files/" + name).asByteArray();
+                assertTrue(hashes.contains(TestFiles.sha256(stored)), "the stored file is a mix of uploads");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        given().get("/files").then().statusCode(200)
+                .body("findAll { it.name.contains('~') }.size()", org.hamcrest.Matchers.equalTo(0));
+    }
 }
