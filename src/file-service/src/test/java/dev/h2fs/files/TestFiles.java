@@ -34,6 +34,16 @@ public final class TestFiles {
                 .when().post("/files");
     }
 
+    /** One line of a raw HTTP response (the status line, first), without its line end; "" at end of stream. */
+    public static String readLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
     /** A unique valid file name for one test. */
     public static String name(String prefix) {
         return prefix + "-" + Long.toHexString(System.nanoTime()) + ".bin";

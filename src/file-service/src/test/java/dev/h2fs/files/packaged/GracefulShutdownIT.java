@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
@@ -89,7 +88,7 @@ class GracefulShutdownIT {
                     out.write(h1Bytes, h1Bytes.length / 2, h1Bytes.length - h1Bytes.length / 2);
                     out.flush();
                     h2Upload.end(Buffer.buffer(h2Bytes).slice(h2Bytes.length / 2, h2Bytes.length));
-                    assertTrue(statusLine(h1.getInputStream()).startsWith("HTTP/1.1 201"));
+                    assertTrue(TestFiles.readLine(h1.getInputStream()).startsWith("HTTP/1.1 201"));
                 }
                 assertEquals(201, h2Status.get(20, TimeUnit.SECONDS));
                 assertTrue(goAway.get(), "the HTTP/2 connection should have received GOAWAY");
@@ -145,14 +144,5 @@ class GracefulShutdownIT {
             }
         }
         assertThrows(ConnectException.class, () -> new Socket("localhost", port).close());
-    }
-
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            line.append((char) c);
-        }
-        return line.toString();
     }
 }

@@ -16,6 +16,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.h2fs.files.TestFiles;
+
 /** The test certificate, and a JDK TLS client that trusts it and offers the ALPN protocols it is told. */
 public final class TestTls {
 
@@ -55,12 +57,7 @@ public final class TestTls {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            line.append((char) c);
-        }
-        return c == -1 && line.length() == 0 ? null : line.toString().trim();
+        String line = TestFiles.readLine(socket.getInputStream());
+        return line.isEmpty() ? null : line;
     }
 }

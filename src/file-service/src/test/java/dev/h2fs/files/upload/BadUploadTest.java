@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -139,7 +138,7 @@ class BadUploadTest {
             } catch (IOException closedOnUs) {
                 // the server may answer and close before we finished sending: that is the point
             }
-            status = statusLine(socket.getInputStream());
+            status = TestFiles.readLine(socket.getInputStream());
             assertTrue(status.contains(" 413 "), status);
         }
         assertIntact(name);
@@ -212,14 +211,5 @@ class BadUploadTest {
         Socket socket = new Socket(base.getHost(), base.getPort());
         socket.setSoTimeout(10_000);
         return socket;
-    }
-
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            line.append((char) c);
-        }
-        return line.toString();
     }
 }
