@@ -13,7 +13,10 @@ import dev.h2fs.files.config.FilesConfig;
 import dev.h2fs.files.store.FileStore;
 import dev.h2fs.files.upload.UploadService;
 import io.quarkus.runtime.Startup;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 
 /**
  * Wires the plain (CDI-free, unit-testable) store, cache and upload classes into beans.
@@ -43,6 +46,23 @@ public class FileServiceBeans {
         int removed = store.removeStaleTempFiles(config.staleUploadAge());
         LOG.infof("file store at %s%s", store.root(), removed > 0 ? " (removed " + removed + " stale upload temp files)" : "");
         return store;
+    }
+
+    /**
+     * Histogram buckets for {@code http.server.requests}, so that dashboards can show p50/p90/p99 latency
+     * (Quarkus has no configuration key for it). Costs one bucket increment per request.
+     */
+    @Produces
+    @Singleton
+    MeterFilter httpServerLatencyHistogram() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals("http.server.requests")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        };
     }
 
     @Produces

@@ -50,7 +50,9 @@ class HealthAndMetricsTest {
         given().get("/files/" + name).then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("http_server_requests_seconds_count{"))
-                .body(containsString("uri=\"/files/{name}\""));
+                .body(containsString("uri=\"/files/{name}\""))
+                // buckets for latency percentiles (FileServiceBeans.httpServerLatencyHistogram)
+                .body(containsString("http_server_requests_seconds_bucket{"));
     }
 
     private static String metrics() {
