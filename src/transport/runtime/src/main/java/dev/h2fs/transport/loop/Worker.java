@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 
 import dev.h2fs.transport.guard.ConnectionGuard;
 import dev.h2fs.transport.guard.GuardLimits;
+import dev.h2fs.transport.http2.InboundFrameInspector;
 
 /**
  * One worker: a single-thread event loop that runs every connection handed to it for the connection's whole life,
@@ -29,7 +30,8 @@ import dev.h2fs.transport.guard.GuardLimits;
  * restarts); the counters are readable from any thread.
  * <p>
  * Each connection gets a {@link ConnectionGuard} (request head timeout, write stall timeout) that the heartbeat
- * checks: one pass over the worker's connections per beat, no timer per connection.
+ * checks: one pass over the worker's connections per beat, no timer per connection, and an
+ * {@link InboundFrameInspector} (RFC 9113 stream-state answers Netty's HTTP/2 decoder gets wrong).
  */
 public final class Worker {
 
@@ -93,6 +95,7 @@ public final class Worker {
             @Override
             protected void initChannel(Channel ch) {
                 installer.accept(ch);
+                InboundFrameInspector.install(ch);
                 if (guard != null) {
                     guard.install(ch);
                 }

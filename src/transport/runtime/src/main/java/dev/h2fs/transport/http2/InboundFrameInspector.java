@@ -1,0 +1,229 @@
+package dev.h2fs.transport.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Reads the client's HTTP/2 frame headers just before Netty's {@link Http2ConnectionHandler} decodes them, and gives
+ * the RFC 9113 answer where Netty's decoder, which forgets a stream once it is closed, gives a milder one: a HEADERS
+ * frame on a client stream identifier that is not new (not above every identifier the client used before).
+ * <ul>
+ * <li>the stream is still open, or this side reset it: the frame goes to Netty (trailers; a reset stream's late
+ * frames are ignored there, section 5.1 "closed");</li>
+ * <li>the client ended the stream (END_STREAM received: half-closed (remote) or closed): connection error
+ * STREAM_CLOSED (section 5.1 "closed": "any frames after receiving a frame with the END_STREAM flag set MUST [be
+ * treated] as a connection error of type STREAM_CLOSED"; for half-closed (remote) the section asks for a stream
+ * error, which section 5.4 lets us widen to the connection: dropping a HEADERS frame and keeping the connection would
+ * leave HPACK's dynamic table behind the client's);</li>
+ * <li>the client skipped the identifier earlier: connection error PROTOCOL_ERROR (section 5.1.1, "numerically greater
+ * than all streams that the initiating endpoint has opened");</li>
+ * <li>the stream was closed otherwise (reset by the client, or forgotten): connection error STREAM_CLOSED.</li>
+ * </ul>
+ * Netty, without this, answers all of these with RST_STREAM (h2spec strict: {@code http2/5.1/6}, {@code 5.1/12},
+ * {@code 5.1.1/2}). The error goes through {@link Http2ConnectionHandler#onError}, as the decoder's own connection
+ * errors do: GOAWAY, then close.
+ * <p>
+ * Cost: only the 9-byte frame headers are read (payloads are skipped by length); no allocation per frame. A HEADERS
+ * frame on a known identifier (trailers) first hands Netty the frames before it, so that Netty's view of the stream is
+ * current (one slice). Resets this side sends are seen on the way out: Netty's frame writer writes each RST_STREAM as
+ * one 13-byte buffer; should that change, the only effect is that late frames on a reset stream get the connection
+ * error instead of being ignored.
+ * <p>
+ * Placement: installed at the end of the fresh pipeline, so Vert.x puts its HTTP/2 handler (prior knowledge, ALPN
+ * {@code h2}) or HTTP/1.x decoder behind it. The first read decides: with an HTTP/2 handler behind it the inspector
+ * starts at the client's connection preface; otherwise it passes bytes on untouched. An h2c upgrade removes it with the
+ * HTTP/1.x handlers; it then puts a fresh copy of itself right before the HTTP/2 handler, which sees the preface next.
+ * <p>
+ * Thread: the connection's event loop (Netty's handler contract).
+ */
+public final class InboundFrameInspector extends ChannelDuplexHandler {
+
+    /** Name of the inspector in the pipeline. */
+    public static final String HANDLER_NAME = "h2fs-frame-inspector";
+
+    private static final int PREFACE_LENGTH = 24;
+    private static final int FRAME_HEADER_LENGTH = 9;
+    private static final int TYPE_HEADERS = 0x1;
+    private static final int TYPE_RST_STREAM = 0x3;
+    private static final int RST_STREAM_PAYLOAD_LENGTH = 4;
+
+    private enum Mode {
+        /** nothing read yet */
+        UNKNOWN,
+        /** HTTP/1.x: bytes pass untouched */
+        HTTP1,
+        /** HTTP/2: frame headers are read */
+        HTTP2,
+        /** a connection error was raised: the rest is dropped while Netty sends GOAWAY and closes */
+        FAILED
+    }
+
+    private Mode mode = Mode.UNKNOWN;
+    private Http2ConnectionHandler http2;
+    private ChannelHandlerContext http2Context;
+    private final ClientStreamHistory streams = new ClientStreamHistory();
+
+    // Position in the client's byte stream: preface bytes still to skip, then frame by frame.
+    private int prefaceLeft = PREFACE_LENGTH;
+    private int payloadLeft;
+    private final byte[] header = new byte[FRAME_HEADER_LENGTH];
+    private int headerFilled;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (mode == Mode.UNKNOWN && msg instanceof ByteBuf) {
+            chooseMode(ctx.pipeline());
+        }
+        if (mode == Mode.HTTP2 && msg instanceof ByteBuf buf) {
+            inspect(ctx, buf);
+        } else if (mode == Mode.FAILED) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void chooseMode(ChannelPipeline pipeline) {
+        ChannelHandlerContext context = pipeline.context(Http2ConnectionHandler.class);
+        if (context == null) {
+            mode = Mode.HTTP1;
+            return;
+        }
+        http2Context = context;
+        http2 = (Http2ConnectionHandler) context.handler();
+        streams.seed(http2.connection().remote().lastStreamCreated());
+        mode = Mode.HTTP2;
+    }
+
+    private void inspect(ChannelHandlerContext ctx, ByteBuf buf) {
+        int forwarded = buf.readerIndex(); // bytes before this index have gone to Netty
+        int index = forwarded;
+        int end = buf.writerIndex();
+        int headerStart = forwarded; // where the current frame header's bytes begin in buf
+        while (index < end) {
+            if (prefaceLeft > 0 || payloadLeft > 0) {
+                int skip = Math.min(prefaceLeft > 0 ? prefaceLeft : payloadLeft, end - index);
+                if (prefaceLeft > 0) {
+                    prefaceLeft -= skip;
+                } else {
+                    payloadLeft -= skip;
+                }
+                index += skip;
+                continue;
+            }
+            int type;
+            int streamId;
+            if (headerFilled == 0 && end - index >= FRAME_HEADER_LENGTH) {
+                headerStart = index;
+                payloadLeft = buf.getUnsignedMedium(index);
+                type = buf.getUnsignedByte(index + 3);
+                streamId = buf.getInt(index + 5) & Integer.MAX_VALUE;
+                index += FRAME_HEADER_LENGTH;
+            } else {
+                // A header split across reads: gather it byte by byte.
+                if (headerFilled == 0) {
+                    headerStart = index;
+                }
+                header[headerFilled++] = buf.getByte(index++);
+                if (headerFilled < FRAME_HEADER_LENGTH) {
+                    continue;
+                }
+                headerFilled = 0;
+                payloadLeft = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
+                type = header[3] & 0xff;
+                streamId = ((header[5] & 0x7f) << 24 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 8
+                        | header[8] & 0xff);
+            }
+            // Even identifiers and stream 0 are Netty's to refuse (section 5.1.1: PROTOCOL_ERROR, which it does).
+            if (type != TYPE_HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
+                continue;
+            }
+            if (headerStart > forwarded) {
+                ctx.fireChannelRead(buf.retainedSlice(forwarded, headerStart - forwarded));
+                forwarded = headerStart;
+            }
+            Http2Error error = judge(streamId);
+            if (error != null) {
+                buf.release();
+                fail(error, streamId);
+                return;
+            }
+        }
+        buf.readerIndex(forwarded);
+        ctx.fireChannelRead(buf);
+    }
+
+    /** @return the connection error a HEADERS frame on the known client stream {@code streamId} deserves, or null */
+    private Http2Error judge(int streamId) {
+        if (!http2Context.channel().isActive()) {
+            return null; // Netty already failed the connection on an earlier frame of this read
+        }
+        Http2Connection connection = http2.connection();
+        Http2Stream stream = connection.stream(streamId);
+        if (stream != null) {
+            if (stream.isResetSent()) {
+                return null;
+            }
+            Http2Stream.State state = stream.state();
+            return state == Http2Stream.State.HALF_CLOSED_REMOTE || state == Http2Stream.State.CLOSED
+                    ? Http2Error.STREAM_CLOSED
+                    : null;
+        }
+        if (connection.goAwaySent() && streamId > connection.remote().lastStreamKnownByPeer()) {
+            return null; // Netty ignores streams above the GOAWAY's last stream id
+        }
+        if (streams.skipped(streamId)) {
+            return Http2Error.PROTOCOL_ERROR;
+        }
+        return streams.wasResetSent(streamId) ? null : Http2Error.STREAM_CLOSED;
+    }
+
+    private void fail(Http2Error error, int streamId) {
+        mode = Mode.FAILED;
+        String reason = error == Http2Error.PROTOCOL_ERROR
+                ? "HEADERS on stream %d, below the highest stream id the client opened"
+                : "HEADERS on closed stream %d";
+        http2.onError(http2Context, false, Http2Exception.connectionError(error, reason, streamId));
+        http2Context.flush();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (mode == Mode.HTTP2 && msg instanceof ByteBuf buf
+                && buf.readableBytes() == FRAME_HEADER_LENGTH + RST_STREAM_PAYLOAD_LENGTH) {
+            int at = buf.readerIndex();
+            if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH && buf.getByte(at + 3) == TYPE_RST_STREAM) {
+                streams.resetSent(buf.getInt(at + 5) & Integer.MAX_VALUE);
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Only the h2c upgrade removes us while the connection lives, together with the HTTP/1.x handlers.
+        Channel channel = ctx.channel();
+        if (mode == Mode.HTTP1 && channel.isOpen() && channel.isRegistered()) {
+            ChannelHandlerContext next = ctx.pipeline().context(Http2ConnectionHandler.class);
+            if (next != null) {
+                ctx.pipeline().addBefore(next.name(), HANDLER_NAME, new InboundFrameInspector());
+            }
+        }
+    }
+
+    /** Installs an inspector at the end of {@code channel}'s pipeline (call right after Vert.x set it up). */
+    public static void install(Channel channel) {
+        assert channel.eventLoop().inEventLoop();
+        channel.pipeline().addLast(HANDLER_NAME, new InboundFrameInspector());
+    }
+}

@@ -1,0 +1,258 @@
+package dev.h2fs.transport.http2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+
+/**
+ * The inspector in front of a real Netty server {@link Http2ConnectionHandler} (the one Vert.x extends), fed raw
+ * client frames. The server answers every request that ends with {@code :status 200} and END_STREAM, and resets a
+ * stream whose request path is {@code /reset}.
+ */
+class InboundFrameInspectorTest {
+
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DATA = 0x0;
+    private static final int HEADERS = 0x1;
+    private static final int RST_STREAM = 0x3;
+    private static final int SETTINGS = 0x4;
+    private static final int GOAWAY = 0x7;
+    private static final int END_STREAM = 0x1;
+    private static final int END_HEADERS = 0x4;
+
+    private final DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    private EmbeddedChannel channel;
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** A server channel: inspector, then Netty's HTTP/2 handler; the client's preface and SETTINGS already read. */
+    private EmbeddedChannel server() {
+        Server server = new Server();
+        Http2ConnectionHandler http2 = new Http2ConnectionHandlerBuilder().server(true).frameListener(server).build();
+        server.http2 = http2;
+        channel = new EmbeddedChannel();
+        channel.pipeline().addLast(InboundFrameInspector.HANDLER_NAME, new InboundFrameInspector());
+        channel.pipeline().addLast(http2);
+        channel.writeInbound(concat(PREFACE, frame(SETTINGS, 0, 0, new byte[0])));
+        frames(); // the server's SETTINGS and ACK
+        return channel;
+    }
+
+    @Test
+    void headersOnAStreamTheClientEndedIsAConnectionErrorStreamClosed() {
+        server();
+        channel.writeInbound(request(1, true));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1)), frames()); // the response; stream 1 is closed
+        channel.writeInbound(request(1, true));
+        assertEquals(List.of(goAway(Http2Error.STREAM_CLOSED)), frames());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void secondHeadersInTheSameReadAsTheEndStreamIsAConnectionErrorStreamClosed() {
+        server();
+        channel.writeInbound(concat(request(1, true), request(1, true)));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1), goAway(Http2Error.STREAM_CLOSED)), frames());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void skippedLowerStreamIdIsAConnectionErrorProtocolError() {
+        server();
+        channel.writeInbound(concat(request(5, true), request(3, true)));
+        assertEquals(List.of(new Frame(HEADERS, 5, -1), goAway(Http2Error.PROTOCOL_ERROR)), frames());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void framesSplitAcrossReadsByteByByteAreFollowed() {
+        server();
+        byte[] wire = bytes(concat(request(5, true), request(3, true)));
+        for (int i = 0; i < wire.length && channel.isOpen(); i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { wire[i] }));
+        }
+        assertEquals(List.of(new Frame(HEADERS, 5, -1), goAway(Http2Error.PROTOCOL_ERROR)), frames());
+    }
+
+    @Test
+    void trailersInTheSameReadAsTheirRequestPass() {
+        server();
+        ByteBuf head = request(3, false); // HPACK: encode in wire order
+        byte[] trailers = block(new DefaultHttp2Headers().set("x-checksum", "1"));
+        channel.writeInbound(concat(head, frame(DATA, 0, 3, new byte[] { 1, 2 }),
+                frame(HEADERS, END_STREAM | END_HEADERS, 3, trailers), request(5, true)));
+        assertEquals(List.of(new Frame(HEADERS, 3, -1), new Frame(HEADERS, 5, -1)), frames());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void lateHeadersOnAStreamTheServerResetAreLeftToNetty() {
+        server();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS, 1, block(get("/reset")))));
+        assertEquals(List.of(new Frame(RST_STREAM, 1, Http2Error.CANCEL.code())), frames());
+        channel.writeInbound(concat(frame(HEADERS, END_STREAM | END_HEADERS, 1,
+                block(new DefaultHttp2Headers().set("x-late", "1"))), request(3, true)));
+        List<Frame> answers = frames();
+        assertTrue(answers.stream().noneMatch(f -> f.type == GOAWAY), answers.toString());
+        assertTrue(answers.contains(new Frame(HEADERS, 3, -1)), answers.toString());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void consecutiveStreamsPass() {
+        server();
+        channel.writeInbound(concat(request(1, true), request(3, true)));
+        channel.writeInbound(request(5, true));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1), new Frame(HEADERS, 3, -1), new Frame(HEADERS, 5, -1)),
+                frames());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void withoutAnHttp2HandlerBytesPassUntouched() {
+        channel = new EmbeddedChannel(new InboundFrameInspector());
+        ByteBuf request = Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", StandardCharsets.US_ASCII);
+        channel.writeInbound(request.retainedDuplicate());
+        ByteBuf passed = channel.readInbound();
+        assertEquals(request, passed);
+        passed.release();
+        request.release();
+        assertNull(channel.readInbound());
+    }
+
+    // ---- client frames ----
+
+    private ByteBuf request(int streamId, boolean endStream) {
+        return Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId,
+                block(get("/"))));
+    }
+
+    private static Http2Headers get(String path) {
+        return new DefaultHttp2Headers().method("GET").scheme("http").authority("localhost").path(path);
+    }
+
+    private byte[] block(Http2Headers headers) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            hpack.encodeHeaders(0, headers, out);
+        } catch (Http2Exception e) {
+            throw new AssertionError(e);
+        }
+        return bytes(out);
+    }
+
+    private static byte[] frame(int type, int flags, int streamId, byte[] payload) {
+        ByteBuf f = Unpooled.buffer(9 + payload.length);
+        f.writeMedium(payload.length).writeByte(type).writeByte(flags).writeInt(streamId).writeBytes(payload);
+        return bytes(f);
+    }
+
+    private static ByteBuf concat(Object... parts) {
+        ByteBuf all = Unpooled.buffer();
+        for (Object part : parts) {
+            if (part instanceof ByteBuf buf) {
+                all.writeBytes(buf);
+                buf.release();
+            } else {
+                all.writeBytes((byte[]) part);
+            }
+        }
+        return all;
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.readBytes(out);
+        buf.release();
+        return out;
+    }
+
+    // ---- server frames ----
+
+    /** A frame the server wrote: its type, stream and, for RST_STREAM and GOAWAY, error code (else -1). */
+    private record Frame(int type, int streamId, long error) {
+    }
+
+    /** Netty's connection errors (hard shutdown) carry the last stream id 2^31-1. */
+    private static Frame goAway(Http2Error error) {
+        return new Frame(GOAWAY, Integer.MAX_VALUE, error.code());
+    }
+
+    /** @return the frames the server wrote since the last call, SETTINGS and their ACKs left out */
+    private List<Frame> frames() {
+        ByteBuf out = Unpooled.buffer();
+        for (Object msg; (msg = channel.readOutbound()) != null;) {
+            out.writeBytes((ByteBuf) msg);
+            ((ByteBuf) msg).release();
+        }
+        List<Frame> frames = new ArrayList<>();
+        while (out.isReadable()) {
+            int length = out.readUnsignedMedium();
+            int type = out.readUnsignedByte();
+            out.skipBytes(1);
+            int streamId = out.readInt();
+            ByteBuf payload = out.readSlice(length);
+            if (type == GOAWAY) {
+                frames.add(new Frame(type, payload.getInt(0), payload.getUnsignedInt(4)));
+            } else if (type == RST_STREAM) {
+                frames.add(new Frame(type, streamId, payload.getUnsignedInt(0)));
+            } else if (type != SETTINGS) {
+                frames.add(new Frame(type, streamId, -1));
+            }
+        }
+        out.release();
+        return frames;
+    }
+
+    /** Answers each ended request with 200, resets {@code /reset}. */
+    private static final class Server extends Http2FrameAdapter {
+        Http2ConnectionHandler http2;
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                boolean endOfStream) {
+            if ("/reset".contentEquals(String.valueOf(headers.path()))) {
+                http2.resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
+            } else if (endOfStream) {
+                http2.encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("200"), 0, true,
+                        ctx.newPromise());
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                short weight, boolean exclusive, int padding, boolean endOfStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            return data.readableBytes() + padding;
+        }
+    }
+}
