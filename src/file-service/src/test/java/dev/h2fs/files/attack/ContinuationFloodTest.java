@@ -5,8 +5,6 @@ import static dev.h2fs.files.attack.RawH2.END_STREAM;
 import static dev.h2fs.files.attack.RawH2.ENHANCE_YOUR_CALM;
 import static dev.h2fs.files.attack.RawH2.HEADERS;
 import static dev.h2fs.files.attack.RawH2.PROTOCOL_ERROR;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -43,10 +41,7 @@ class ContinuationFloodTest {
             byte[] fragment = new byte[100];
             Arrays.fill(fragment, (byte) 0x40);
             sendUntilClosed(attacker, 1, fragment, 1_000);
-            RawH2.Frame goAway = attacker.awaitGoAway(5_000);
-            assertNotNull(goAway, "closed without GOAWAY");
-            assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode());
-            assertTrue(attacker.closedWithin(5_000));
+            attacker.assertGoAwayThenClose(ENHANCE_YOUR_CALM);
             bystander.assertServed();
             long after = heap.sample("after GOAWAY");
             assertTrue(after < HeapProbe.BOUND, "heap grew by " + after);
@@ -62,10 +57,7 @@ class ContinuationFloodTest {
             attacker.preface();
             attacker.frame(HEADERS, END_STREAM, 1, RawH2.request("GET", "/files/missing"));
             sendUntilClosed(attacker, 1, new byte[9_000], 200);
-            RawH2.Frame goAway = attacker.awaitGoAway(5_000);
-            assertNotNull(goAway, "closed without GOAWAY");
-            assertEquals(PROTOCOL_ERROR, goAway.errorCode());
-            assertTrue(attacker.closedWithin(5_000));
+            attacker.assertGoAwayThenClose(PROTOCOL_ERROR);
             bystander.assertServed();
             long after = heap.sample("after GOAWAY");
             assertTrue(after < HeapProbe.BOUND, "heap grew by " + after);

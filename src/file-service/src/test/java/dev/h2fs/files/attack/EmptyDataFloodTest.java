@@ -4,8 +4,6 @@ import static dev.h2fs.files.attack.RawH2.DATA;
 import static dev.h2fs.files.attack.RawH2.END_HEADERS;
 import static dev.h2fs.files.attack.RawH2.ENHANCE_YOUR_CALM;
 import static dev.h2fs.files.attack.RawH2.HEADERS;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -47,10 +45,7 @@ class EmptyDataFloodTest {
             } catch (IOException closedOnUs) {
                 // expected
             }
-            RawH2.Frame goAway = attacker.awaitGoAway(5_000);
-            assertNotNull(goAway, "closed without GOAWAY");
-            assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode());
-            assertTrue(attacker.closedWithin(5_000));
+            attacker.assertGoAwayThenClose(ENHANCE_YOUR_CALM);
             bystander.assertServed();
             long after = heap.sample("after GOAWAY");
             assertTrue(after < HeapProbe.BOUND, "heap grew by " + after);

@@ -49,10 +49,7 @@ class RapidResetTest {
             for (int i = 0; i < 100; i++, stream += 2) {
                 attacker.get(stream, "/files/missing", true).rst(stream, CANCEL);
             }
-            RawH2.Frame goAway = attacker.awaitGoAway(5_000);
-            assertNotNull(goAway, "closed without GOAWAY");
-            assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode());
-            assertTrue(attacker.closedWithin(5_000), "connection left open after GOAWAY");
+            attacker.assertGoAwayThenClose(ENHANCE_YOUR_CALM);
             bystander.assertServed();
             heap.sample("after GOAWAY");
             assertTrue(during < HeapProbe.BOUND, "heap grew by " + during);
@@ -82,10 +79,7 @@ class RapidResetTest {
             for (int i = 0; i < 100; i++, stream += 2) {
                 attacker.get(stream, "/files/missing", false).windowUpdate(stream, 0);
             }
-            RawH2.Frame goAway = attacker.awaitGoAway(5_000);
-            assertNotNull(goAway, "closed without GOAWAY");
-            assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode());
-            assertTrue(attacker.closedWithin(5_000), "connection left open after GOAWAY");
+            attacker.assertGoAwayThenClose(ENHANCE_YOUR_CALM);
             bystander.assertServed();
             heap.sample("after GOAWAY");
             assertTrue(during < HeapProbe.BOUND, "heap grew by " + during);

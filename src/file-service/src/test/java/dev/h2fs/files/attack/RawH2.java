@@ -323,4 +323,12 @@ public final class RawH2 implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    /** Asserts that the server answered with GOAWAY({@code errorCode}) and then closed the connection. */
+    public void assertGoAwayThenClose(int errorCode) throws IOException {
+        Frame goAway = awaitGoAway(5_000);
+        org.junit.jupiter.api.Assertions.assertNotNull(goAway, "closed without GOAWAY");
+        org.junit.jupiter.api.Assertions.assertEquals(errorCode, goAway.errorCode(), "GOAWAY error code");
+        org.junit.jupiter.api.Assertions.assertTrue(closedWithin(5_000), "connection left open after GOAWAY");
+    }
 }
