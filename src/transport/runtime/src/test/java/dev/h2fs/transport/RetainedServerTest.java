@@ -94,10 +94,17 @@ class RetainedServerTest {
                 .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(port));
     }
 
+    /** GET / and return the body, which must be "version|thread"; the message shows anything else in full. */
     private static String get(HttpClient client) throws Exception {
-        return client.request(HttpMethod.GET, "/")
+        String[] reply = new String[1];
+        String body = client.request(HttpMethod.GET, "/")
                 .compose(request -> request.send())
-                .compose(response -> response.body())
+                .compose(response -> {
+                    reply[0] = response.statusCode() + " " + response.headers();
+                    return response.body();
+                })
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).toString();
+        assertTrue(body.contains("|"), "unexpected response: " + reply[0] + " body '" + body + "'");
+        return body;
     }
 }
