@@ -45,7 +45,7 @@ class GracefulShutdownIT {
     @Test
     void inFlightUploadsCompleteAndNewConnectionsAreRefusedAfterSigterm() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(Map.of("FILES_DIR", store.toString(), "THREADS", "2"),
-                "-Dh2fs.transport.shutdown-delay=1s", "-Dh2fs.transport.drain-timeout=20s")) {
+                "-Dh2fs.transport.shutdown-delay=2s", "-Dh2fs.transport.drain-timeout=20s")) {
             int port = service.awaitPort();
             Vertx vertx = Vertx.vertx();
             try {
