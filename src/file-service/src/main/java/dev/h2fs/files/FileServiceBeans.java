@@ -22,6 +22,9 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 
 /**
  * Wires the plain (CDI-free, unit-testable) store, cache and upload classes into beans.
+ *
+ * <p>Threads: the producers run once, on the thread that creates the beans (start-up); the products are
+ * thread-safe.
  */
 public class FileServiceBeans {
 

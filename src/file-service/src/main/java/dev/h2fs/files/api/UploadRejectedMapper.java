@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpVersion;
  * Answers a failed upload with its status and reason. A 413 sent before the body was read also
  * closes an HTTP/1.1 connection: the rest of the oversized body would otherwise have to be read
  * and thrown away before the next request.
+ *
+ * <p>Threads: called by Quarkus REST on the upload's worker thread; stateless.
  */
 public final class UploadRejectedMapper {
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 /**
  * The store's file system ran out of space (ENOSPC) or quota (EDQUOT) while writing. Answered
  * {@code 507 Insufficient Storage}.
+ *
+ * <p>Threads: thrown and handled on the upload's worker thread.
  */
 public final class StorageFullException extends IOException {
 

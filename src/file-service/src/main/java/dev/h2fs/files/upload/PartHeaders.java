@@ -1,7 +1,7 @@
 package dev.h2fs.files.upload;
 
 /**
- * The headers of one multipart part that uploads care about.
+ * The headers of one multipart part that uploads care about. Thread-safe: immutable.
  *
  * @param name the form field name from {@code Content-Disposition}, or null
  * @param filename the file name from {@code Content-Disposition} ({@code filename*} preferred), or null

@@ -3,6 +3,8 @@ package dev.h2fs.files.upload;
 /**
  * An upload that ended without storing anything. Carries the HTTP status and a reason for the
  * client, and the reason tag under which the failure is counted.
+ *
+ * <p>Threads: thrown on the upload's worker thread and mapped to a response there.
  */
 public final class UploadRejectedException extends Exception {
 
