@@ -1,6 +1,5 @@
 package dev.h2fs.files.api;
 
-import java.io.IOException;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -79,11 +78,7 @@ final class FileResponses {
 
     private static void release(FileContent content) {
         if (content instanceof StreamedFile streamed) {
-            try {
-                streamed.channel().close();
-            } catch (IOException ignored) {
-                // read-only channel: nothing was pending
-            }
+            streamed.close();
         }
     }
 }

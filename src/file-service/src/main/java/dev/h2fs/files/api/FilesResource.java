@@ -83,21 +83,13 @@ public class FilesResource {
     @GET
     @Path("{name}")
     public Uni<Object> get(@PathParam("name") String name, HttpHeaders headers) {
-        String problem = FileName.problem(name);
-        if (problem != null) {
-            return Uni.createFrom().item(Responses.text(Response.Status.BAD_REQUEST, problem));
-        }
-        MappedFile hit = cache.getIfCached(name);
-        if (hit != null) {
-            return Uni.createFrom().item(FileResponses.forGet(hit, headers));
-        }
-        return loadOnWorker(new FileName(name), content -> FileResponses.forGet(content, headers));
+        return serve(name, content -> FileResponses.forGet(content, headers));
     }
 
     @HEAD
     @Path("{name}")
     public Uni<Object> head(@PathParam("name") String name, HttpHeaders headers) {
-        return serve(name, headers, true);
+        return serve(name, content -> FileResponses.build(content, headers, true));
     }
 
     @DELETE
@@ -112,20 +104,20 @@ public class FilesResource {
                 : Responses.text(Response.Status.NOT_FOUND, "no such file: " + name);
     }
 
-    private Uni<Object> serve(String rawName, HttpHeaders headers, boolean head) {
+    /**
+     * GET and HEAD alike: validate the name, answer a cache hit here on the I/O thread, or resolve and
+     * open (or map) a miss on a worker thread, never on the I/O thread.
+     */
+    private Uni<Object> serve(String rawName, Function<FileContent, Object> respond) {
         String problem = FileName.problem(rawName);
         if (problem != null) {
             return Uni.createFrom().item(Responses.text(Response.Status.BAD_REQUEST, problem));
         }
         MappedFile hit = cache.getIfCached(rawName);
         if (hit != null) {
-            return Uni.createFrom().item(FileResponses.build(hit, headers, head));
+            return Uni.createFrom().item(respond.apply(hit));
         }
-        return loadOnWorker(new FileName(rawName), content -> FileResponses.build(content, headers, head));
-    }
-
-    /** A miss: resolve and open (or map) on a worker thread, never on the I/O thread. */
-    private Uni<Object> loadOnWorker(FileName name, Function<FileContent, Object> respond) {
+        FileName name = new FileName(rawName);
         return Uni.createFrom().item(() -> load(name))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(content -> content.isEmpty()

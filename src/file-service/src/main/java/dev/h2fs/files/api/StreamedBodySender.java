@@ -91,10 +91,6 @@ final class StreamedBodySender {
     }
 
     private void closeChannel() {
-        try {
-            body.file().channel().close();
-        } catch (IOException ignored) {
-            // read-only channel: nothing was pending
-        }
+        body.file().close();
     }
 }

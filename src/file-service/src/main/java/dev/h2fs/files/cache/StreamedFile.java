@@ -1,5 +1,6 @@
 package dev.h2fs.files.cache;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
@@ -11,4 +12,13 @@ import java.nio.channels.FileChannel;
  * channel position.
  */
 public record StreamedFile(FileMeta meta, FileChannel channel, int chunkSize) implements FileContent {
+
+    /** Closes the channel. Never throws: it runs on end-of-response and failure paths alike. */
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // a read-only channel has nothing pending
+        }
+    }
 }
