@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.net.URL;
+import java.util.HashMap;
 import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** {@code h2fs.transport.tls.h2-only}: clients that do not negotiate h2 are closed, as the reference server did. */
@@ -21,14 +21,13 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(TlsH2OnlyTest.H2Only.class)
 class TlsH2OnlyTest {
 
-    public static class H2Only implements QuarkusTestProfile {
+    /** {@link TlsTest.Tls} plus h2-only. */
+    public static class H2Only extends TlsTest.Tls {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("h2fs.transport.run-mode", "h2",
-                    "h2fs.transport.tls.key-file", TestTls.KEY.toString(),
-                    "h2fs.transport.tls.cert-file", TestTls.CERT.toString(),
-                    "h2fs.transport.tls.h2-only", "true",
-                    "h2fs.files.dir", "target/test-store-tls");
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("h2fs.transport.tls.h2-only", "true");
+            return config;
         }
     }
 
