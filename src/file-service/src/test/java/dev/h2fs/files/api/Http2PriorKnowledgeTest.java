@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.VertxExchange;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Future;
@@ -57,12 +58,11 @@ class Http2PriorKnowledgeTest {
         if (contentType != null) {
             options.putHeader("Content-Type", contentType);
         }
-        Future<Reply> reply = client.request(options).compose(req -> {
+        return VertxExchange.start(vertx, () -> client.request(options).compose(req -> {
             Future<HttpClientResponse> response = body == null ? req.send() : req.send(Buffer.buffer(body));
             return response.compose(r -> r.body().map(b -> new Reply(r.statusCode(), r.version(),
                     header == null ? null : r.getHeader(header), b)));
-        });
-        return reply.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        })).get(30, TimeUnit.SECONDS);
     }
 
     @Test
@@ -91,9 +91,8 @@ class Http2PriorKnowledgeTest {
         for (int i = 0; i < 200; i++) {
             RequestOptions options = new RequestOptions().setHost(base.getHost()).setPort(base.getPort())
                     .setURI("/files/" + name);
-            replies.add(client.request(options).compose(req -> req.send())
-                    .compose(r -> r.body().map(b -> new Reply(r.statusCode(), r.version(), null, b)))
-                    .toCompletionStage().toCompletableFuture());
+            replies.add(VertxExchange.start(vertx, () -> client.request(options).compose(req -> req.send())
+                    .compose(r -> r.body().map(b -> new Reply(r.statusCode(), r.version(), null, b)))));
         }
         for (var f : replies) {
             Reply r = f.get(30, TimeUnit.SECONDS);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.VertxExchange;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -85,13 +86,12 @@ class TlsTest {
         if (type != null) {
             options.putHeader("Content-Type", type);
         }
-        return h2.request(options)
+        return VertxExchange.start(vertx, () -> h2.request(options)
                 .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
                 .compose(r -> r.body().map(b -> {
                     out[0] = b;
                     return r;
-                }))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                }))).get(30, TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.h2fs.transport.deployment;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,11 +55,23 @@ final class H2cClient implements AutoCloseable {
         return new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(port);
     }
 
+    /**
+     * The exchange runs on a Vert.x context: started from the test thread, a request on a pooled connection
+     * completes at once on that thread, and the response could end before the body handler is set.
+     */
     Answer get(String uri) throws Exception {
-        return client.request(HttpMethod.GET, uri)
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, uri)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> answer(response, body)))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        answer.complete(done.result());
+                    } else {
+                        answer.completeExceptionally(done.cause());
+                    }
+                }));
+        return answer.get(10, TimeUnit.SECONDS);
     }
 
     private static Answer answer(HttpClientResponse response, Buffer body) {
