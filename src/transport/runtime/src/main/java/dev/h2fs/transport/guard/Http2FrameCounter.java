@@ -40,15 +40,24 @@ final class Http2FrameCounter {
                 index += n;
                 continue;
             }
+            if (headerFilled == 0 && end - index >= HEADER_LENGTH) {
+                // The usual case: a whole header in this buffer. Two reads instead of nine bounds-checked ones.
+                startFrame(buf.getUnsignedMedium(index), buf.getUnsignedByte(index + 3));
+                index += HEADER_LENGTH;
+                continue;
+            }
             header[headerFilled++] = buf.getByte(index++);
             if (headerFilled == HEADER_LENGTH) {
                 headerFilled = 0;
-                int type = header[3] & 0xff;
-                payloadLeft = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
-                inData = type == TYPE_DATA;
-                lost = type > TYPE_CONTINUATION;
+                startFrame((header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff, header[3] & 0xff);
             }
         }
+    }
+
+    private void startFrame(int length, int type) {
+        payloadLeft = length;
+        inData = type == TYPE_DATA;
+        lost = type > TYPE_CONTINUATION;
     }
 
     /** Gives up counting: something other than bytes went to the socket. */
