@@ -55,18 +55,32 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
             // otherwise copy its JAX-RS headers over ours just before the head goes out (the pre-commit
             // listener), including a negotiated Content-Type in place of the file's own.
             context.serverResponse().setPreCommitListener(null);
-            FileMeta meta = whole.file().meta();
+            Head head = whole.file().encodedHead(Head::of);
             MultiMap headers = response.headers();
-            headers.set(HttpHeaders.CONTENT_TYPE, meta.contentType());
-            headers.set(HttpHeaders.CONTENT_LENGTH, meta.sizeHeader());
-            headers.set(HttpHeaders.ETAG, meta.etag());
-            headers.set(HttpHeaders.LAST_MODIFIED, meta.lastModifiedHeader());
+            headers.set(HttpHeaders.CONTENT_TYPE, head.contentType());
+            headers.set(HttpHeaders.CONTENT_LENGTH, head.length());
+            headers.set(HttpHeaders.ETAG, head.etag());
+            headers.set(HttpHeaders.LAST_MODIFIED, head.lastModified());
             headers.set(HttpHeaders.ACCEPT_RANGES, BYTES);
-            response.end(Buffer.buffer(Unpooled.wrappedBuffer(whole.file().slice(0, meta.size()))));
+            response.end(Buffer.buffer(Unpooled.wrappedBuffer(whole.file().slice(0, head.size()))));
         } else if (body instanceof FileBody.Mapped mapped) {
             response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
         } else if (body instanceof FileBody.Streamed streamed) {
             new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool()).start();
+        }
+    }
+
+    /**
+     * A cached file's header values in Vert.x's optimized form (ASCII bytes with their hash computed once): the
+     * HTTP/2 header encoder hashes and compares every value on every response, which costs less on these than on
+     * strings. Kept with the mapping (see {@code MappedFile.encodedHead}).
+     */
+    record Head(long size, CharSequence contentType, CharSequence length, CharSequence etag, CharSequence lastModified) {
+
+        static Head of(FileMeta meta) {
+            return new Head(meta.size(), HttpHeaders.createOptimized(meta.contentType()),
+                    HttpHeaders.createOptimized(meta.sizeHeader()), HttpHeaders.createOptimized(meta.etag()),
+                    HttpHeaders.createOptimized(meta.lastModifiedHeader()));
         }
     }
 

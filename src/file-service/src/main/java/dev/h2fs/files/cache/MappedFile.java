@@ -2,6 +2,7 @@ package dev.h2fs.files.cache;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * A file mapped read-only into memory. The mapping is never unmapped explicitly: it goes away
@@ -18,6 +19,7 @@ public final class MappedFile implements FileContent {
     private final Path path;
     private final ByteBuffer mapping;
     private volatile long lastAccess;
+    private volatile Object encodedHead;
 
     MappedFile(FileMeta meta, Path path, ByteBuffer mapping, long now) {
         this.meta = meta;
@@ -34,6 +36,21 @@ public final class MappedFile implements FileContent {
     /** An independent read-only view of {@code length} bytes from {@code offset}. */
     public ByteBuffer slice(long offset, long length) {
         return mapping.slice(Math.toIntExact(offset), Math.toIntExact(length));
+    }
+
+    /**
+     * The response head as the HTTP layer encodes it, derived from {@link #meta()} once and kept with the mapping: a
+     * changed file gets a new mapping, so it can never go stale. Callers that race on the first use may each derive
+     * it; any of their results is as good as another. There is one caller, so one type.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T encodedHead(Function<FileMeta, T> encode) {
+        Object head = encodedHead;
+        if (head == null) {
+            head = encode.apply(meta);
+            encodedHead = head;
+        }
+        return (T) head;
     }
 
     /** Where the file was loaded from; revalidation compares it with the disk. */
