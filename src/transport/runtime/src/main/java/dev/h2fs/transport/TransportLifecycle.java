@@ -21,6 +21,8 @@ import io.vertx.core.Vertx;
 
 import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.guard.GuardLimits;
+import dev.h2fs.transport.http2.StreamAdmission;
+import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -65,8 +67,10 @@ public class TransportLifecycle {
         TransportServer opened = LaunchMode.current() == LaunchMode.DEVELOPMENT ? reuseOrOpen(key) : open(key);
         try {
             ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+            opened.limitStreams(config.http2().maxStreamsPerWorker()
+                    .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())));
             VertxBridge bridge = new VertxBridge(vertx, TlsOptions.apply(config, HttpProtocolOptions.from(config)),
-                    new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue())));
+                    new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             opened.attach(bridge, tccl, GuardLimits.of(config));
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";

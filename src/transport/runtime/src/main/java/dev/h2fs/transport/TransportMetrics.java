@@ -17,7 +17,8 @@ import dev.h2fs.transport.loop.Worker;
  * <li>per worker, tag {@code worker}: active connections ({@code h2fs_transport_connections_active}), connections
  * taken ({@code h2fs_transport_connections_accepted_total}), hand-off queue depth
  * ({@code h2fs_transport_queue_depth}), open HTTP/2 streams sampled each heartbeat
- * ({@code h2fs_transport_streams_active});</li>
+ * ({@code h2fs_transport_streams_active}), streams refused over the worker's budget
+ * ({@code h2fs_transport_streams_refused_total});</li>
  * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
  * ({@code h2fs_transport_balancer_shed_total});</li>
  * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}).</li>
@@ -58,6 +59,10 @@ final class TransportMetrics implements AutoCloseable {
             metrics.meters.add(Gauge.builder("h2fs.transport.streams.active", worker, Worker::activeStreams)
                     .description("HTTP/2 streams open on the worker (sampled each heartbeat)").tags(tags)
                     .register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.streams.refused", worker, w -> w.streamBudget().refused())
+                    .description("HTTP/2 streams refused (REFUSED_STREAM) because the worker had its most open")
+                    .tags(tags).register(registry));
         }
         metrics.meters.add(FunctionCounter
                 .builder("h2fs.transport.balancer.reassignments", server, TransportServer::reassignments)

@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import dev.h2fs.transport.balance.IndirectTable;
 import dev.h2fs.transport.drain.ConnectionDrain;
 import dev.h2fs.transport.guard.GuardLimits;
+import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.NettyTransport;
@@ -233,10 +234,20 @@ public final class TransportServer {
         return mode;
     }
 
-    /** @return one line for the log: mode, I/O flavour and worker count */
+    /**
+     * Bounds the HTTP/2 streams open at once on each worker (see {@link StreamBudget}); set before {@link #attach} so
+     * that the first connection already meets it.
+     */
+    public void limitStreams(int perWorker) {
+        for (Worker worker : workers) {
+            worker.streamBudget().limit(perWorker);
+        }
+    }
+
+    /** @return one line for the log: mode, I/O flavour, worker count and stream budget */
     public String describe() {
         return "mode=" + mode.name().toLowerCase() + ", " + transport.name().toLowerCase() + ", " + workers.size()
-                + " workers";
+                + " workers, at most " + workers.get(0).streamBudget().limit() + " HTTP/2 streams per worker";
     }
 
     /** @return the I/O flavour in use */

@@ -60,6 +60,11 @@ final class H2cClient implements AutoCloseable {
      * completes at once on that thread, and the response could end before the body handler is set.
      */
     Answer get(String uri) throws Exception {
+        return send(uri).get(10, TimeUnit.SECONDS);
+    }
+
+    /** As {@link #get}, without waiting for the answer. */
+    CompletableFuture<Answer> send(String uri) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, uri)
                 .compose(request -> request.send())
@@ -71,7 +76,7 @@ final class H2cClient implements AutoCloseable {
                         answer.completeExceptionally(done.cause());
                     }
                 }));
-        return answer.get(10, TimeUnit.SECONDS);
+        return answer;
     }
 
     private static Answer answer(HttpClientResponse response, Buffer body) {

@@ -44,6 +44,9 @@ import io.netty.util.ReferenceCountUtil;
  * starts at the client's connection preface; otherwise it passes bytes on untouched. An h2c upgrade removes it with the
  * HTTP/1.x handlers; it then puts a fresh copy of itself right before the HTTP/2 handler, which sees the preface next.
  * <p>
+ * Being where a connection turns out to speak HTTP/2, it also starts the worker's {@link StreamBudget} counting the
+ * connection's streams.
+ * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
 public final class InboundFrameInspector extends ChannelDuplexHandler {
@@ -102,6 +105,10 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         http2Context = context;
         http2 = (Http2ConnectionHandler) context.handler();
         streams.seed(http2.connection().remote().lastStreamCreated());
+        StreamBudget budget = context.channel().attr(StreamBudget.KEY).get();
+        if (budget != null) {
+            budget.watch(http2.connection());
+        }
         mode = Mode.HTTP2;
     }
 

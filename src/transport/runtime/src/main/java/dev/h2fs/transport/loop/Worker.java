@@ -1,7 +1,6 @@
 package dev.h2fs.transport.loop;
 
 import java.util.ArrayList;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import dev.h2fs.transport.guard.ConnectionGuard;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.InboundFrameInspector;
+import dev.h2fs.transport.http2.StreamBudget;
 
 /**
  * One worker: a single-thread event loop that runs every connection handed to it for the connection's whole life,
@@ -53,6 +53,7 @@ public final class Worker {
     private volatile GuardLimits guardLimits = GuardLimits.DISABLED;
     private final AtomicLong requestHeadTimeouts = new AtomicLong();
     private final AtomicLong writeStalls = new AtomicLong();
+    private final StreamBudget streamBudget = new StreamBudget();
 
     /**
      * @param id worker number, 0-based; also the {@code worker} metric tag
@@ -89,6 +90,7 @@ public final class Worker {
         }
         // As Netty's ServerBootstrap does: the initializer runs once the channel is registered, before it goes
         // active and starts reading, so the first bytes already meet the HTTP pipeline.
+        child.attr(StreamBudget.KEY).set(streamBudget);
         GuardLimits limits = guardLimits;
         ConnectionGuard guard = limits.enabled() ? new ConnectionGuard(limits) : null;
         child.pipeline().addLast(new ChannelInitializer<Channel>() {
@@ -191,6 +193,11 @@ public final class Worker {
     /** @return connections closed because their response bytes stopped leaving; any thread */
     public long writeStalls() {
         return writeStalls.get();
+    }
+
+    /** @return the bound on HTTP/2 streams open at once across this worker's connections */
+    public StreamBudget streamBudget() {
+        return streamBudget;
     }
 
     /** @return HTTP/2 streams open on this worker at the last heartbeat; any thread */
