@@ -263,10 +263,11 @@ public interface TransportConfig {
         /**
          * The most HTTP/2 streams open at once on one worker, across all its connections
          * ({@code max-concurrent-streams} bounds one connection only). A stream beyond it is refused with
-         * RST_STREAM(REFUSED_STREAM): nothing was processed and the client may retry. An open stream holds about
-         * 4 KiB of heap until its response is written, so without this bound many connections at their stream limit
-         * can fill the heap (1,000 x 100 streams need about 400 MB). Default: a quarter of the maximum heap at 4 KiB
-         * per stream, shared among the workers (2 GiB heap, one worker: 131,072; 512 MiB, two workers: 16,384).
+         * RST_STREAM(REFUSED_STREAM): nothing was processed and the client may retry. An open stream holds a few KiB
+         * of heap until its response is written, so without this bound many connections at their stream limit can
+         * fill the heap when the server falls behind (1,000 x 100 streams: 400 MB and more). Default: a quarter of
+         * the maximum heap at 4 KiB per stream, shared among the workers (2 GiB heap, one worker: 131,072; 512 MiB,
+         * two workers: 16,384).
          */
         Optional<Integer> maxStreamsPerWorker();
     }
