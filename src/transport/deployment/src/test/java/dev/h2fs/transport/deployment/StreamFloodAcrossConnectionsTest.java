@@ -21,6 +21,7 @@ import io.vertx.core.http.StreamResetException;
 
 import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.http2.StreamBudget;
+import dev.h2fs.transport.loop.Worker;
 
 /**
  * Many connections, each within its own stream limit, together holding more streams than the worker's heap budget
@@ -56,6 +57,11 @@ class StreamFloodAcrossConnectionsTest {
                 Thread.sleep(10);
             }
             assertEquals(2, HeldResource.ARRIVED.get(), "both held requests reached the method");
+            Worker worker = lifecycle.server().workers().get(0);
+            while (worker.activeStreams() != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, worker.activeStreams(), "the heartbeat publishes the open streams");
 
             ExecutionException refused = assertThrows(ExecutionException.class, () -> third.get("/thread/non-blocking"));
             StreamResetException reset = assertInstanceOf(StreamResetException.class, refused.getCause());

@@ -14,7 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 
 import dev.h2fs.transport.guard.ConnectionGuard;
 import dev.h2fs.transport.guard.GuardLimits;
@@ -45,7 +44,7 @@ public final class Worker {
     private final Map<Channel, ConnectionGuard> connections = new HashMap<>();
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final AtomicLong acceptedConnections = new AtomicLong();
-    // Sampled on each heartbeat: reading HTTP/2 state from another thread would race with the codec.
+    // The budget's exact count, copied on each heartbeat for readers on other threads (it is confined to the loop).
     private volatile int activeStreams;
     // The HTTP pipeline installer for new connections; swapped when the application (re)starts.
     private volatile Consumer<Channel> pipelineInstaller;
@@ -118,18 +117,14 @@ public final class Worker {
         });
     }
 
-    /** On each heartbeat: samples the stream count and checks every connection's guard. */
+    /** On each heartbeat: publishes the stream count and checks every connection's guard. */
     private void beat() {
         assert eventLoop.inEventLoop();
         long now = System.nanoTime();
-        int streams = 0;
+        activeStreams = streamBudget.open();
         List<ConnectionGuard> offenders = null;
         List<ConnectionGuard.Violation> violations = null;
         for (Map.Entry<Channel, ConnectionGuard> connection : connections.entrySet()) {
-            Http2ConnectionHandler http2 = connection.getKey().pipeline().get(Http2ConnectionHandler.class);
-            if (http2 != null) {
-                streams += http2.connection().numActiveStreams();
-            }
             ConnectionGuard guard = connection.getValue();
             ConnectionGuard.Violation violation = guard == null ? null : guard.check(now);
             if (violation != null) {
@@ -141,7 +136,6 @@ public final class Worker {
                 violations.add(violation);
             }
         }
-        activeStreams = streams;
         // Closed after the loop: a close removes the connection from the map we iterate.
         for (int i = 0; offenders != null && i < offenders.size(); i++) {
             ConnectionGuard.Violation violation = violations.get(i);
