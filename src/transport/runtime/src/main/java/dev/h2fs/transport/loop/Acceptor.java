@@ -64,13 +64,7 @@ public final class Acceptor {
      * @return the bound address (the actual port when 0 was asked)
      */
     public InetSocketAddress bind(SocketAddress address, int backlog) throws InterruptedException {
-        channel.config().setAutoRead(false);
-        channel.config().setOption(ChannelOption.SO_BACKLOG, backlog);
-        channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
-        channel.pipeline().addLast(new AcceptHandler());
-        loop.register(channel).sync();
-        channel.bind(address).sync();
-        return (InetSocketAddress) channel.localAddress();
+        return ListeningSocket.bindPaused(channel, loop, new AcceptHandler(), address, backlog);
     }
 
     /** Starts taking connections from the kernel's backlog. */

@@ -44,13 +44,7 @@ public final class ReusePortListener {
 
     /** Registers and binds with accepting off; see {@link #startAccepting()}. Blocks until bound. */
     public InetSocketAddress bind(SocketAddress address, int backlog) throws InterruptedException {
-        channel.config().setAutoRead(false);
-        channel.config().setOption(ChannelOption.SO_BACKLOG, backlog);
-        channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
-        channel.pipeline().addLast(new AdoptHandler());
-        worker.eventLoop().register(channel).sync();
-        channel.bind(address).sync();
-        return (InetSocketAddress) channel.localAddress();
+        return ListeningSocket.bindPaused(channel, worker.eventLoop(), new AdoptHandler(), address, backlog);
     }
 
     /** Starts taking connections. */
