@@ -2,6 +2,8 @@ package dev.h2fs.transport.guard;
 
 import io.netty.buffer.ByteBuf;
 
+import dev.h2fs.transport.http2.FrameHeaderReader;
+
 /**
  * Follows the server's outbound HTTP/2 byte stream frame by frame (RFC 9113 section 4.1: 9-byte header, 24-bit
  * length, 8-bit type) and counts the payload bytes of DATA frames. DATA is the only flow-controlled frame, so this
@@ -15,12 +17,10 @@ import io.netty.buffer.ByteBuf;
  */
 final class Http2FrameCounter {
 
-    private static final int HEADER_LENGTH = 9;
     private static final int TYPE_DATA = 0x0;
     private static final int TYPE_CONTINUATION = 0x9;
 
-    private final byte[] header = new byte[HEADER_LENGTH];
-    private int headerFilled;
+    private final FrameHeaderReader header = new FrameHeaderReader();
     private int payloadLeft;
     private boolean inData;
     private long dataBytes;
@@ -40,24 +40,13 @@ final class Http2FrameCounter {
                 index += n;
                 continue;
             }
-            if (headerFilled == 0 && end - index >= HEADER_LENGTH) {
-                // The usual case: a whole header in this buffer. Two reads instead of nine bounds-checked ones.
-                startFrame(buf.getUnsignedMedium(index), buf.getUnsignedByte(index + 3));
-                index += HEADER_LENGTH;
-                continue;
-            }
-            header[headerFilled++] = buf.getByte(index++);
-            if (headerFilled == HEADER_LENGTH) {
-                headerFilled = 0;
-                startFrame((header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff, header[3] & 0xff);
+            index = header.read(buf, index, end);
+            if (header.complete()) {
+                payloadLeft = header.payloadLength();
+                inData = header.type() == TYPE_DATA;
+                lost = header.type() > TYPE_CONTINUATION;
             }
         }
-    }
-
-    private void startFrame(int length, int type) {
-        payloadLeft = length;
-        inData = type == TYPE_DATA;
-        lost = type > TYPE_CONTINUATION;
     }
 
     /** Gives up counting: something other than bytes went to the socket. */

@@ -55,7 +55,6 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     public static final String HANDLER_NAME = "h2fs-frame-inspector";
 
     private static final int PREFACE_LENGTH = 24;
-    private static final int FRAME_HEADER_LENGTH = 9;
     private static final int TYPE_HEADERS = 0x1;
     private static final int TYPE_RST_STREAM = 0x3;
     private static final int RST_STREAM_PAYLOAD_LENGTH = 4;
@@ -79,8 +78,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     // Position in the client's byte stream: preface bytes still to skip, then frame by frame.
     private int prefaceLeft = PREFACE_LENGTH;
     private int payloadLeft;
-    private final byte[] header = new byte[FRAME_HEADER_LENGTH];
-    private int headerFilled;
+    private final FrameHeaderReader header = new FrameHeaderReader();
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -128,29 +126,16 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                 index += skip;
                 continue;
             }
-            int type;
-            int streamId;
-            if (headerFilled == 0 && end - index >= FRAME_HEADER_LENGTH) {
+            if (!header.partial()) {
                 headerStart = index;
-                payloadLeft = buf.getUnsignedMedium(index);
-                type = buf.getUnsignedByte(index + 3);
-                streamId = buf.getInt(index + 5) & Integer.MAX_VALUE;
-                index += FRAME_HEADER_LENGTH;
-            } else {
-                // A header split across reads: gather it byte by byte.
-                if (headerFilled == 0) {
-                    headerStart = index;
-                }
-                header[headerFilled++] = buf.getByte(index++);
-                if (headerFilled < FRAME_HEADER_LENGTH) {
-                    continue;
-                }
-                headerFilled = 0;
-                payloadLeft = (header[0] & 0xff) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
-                type = header[3] & 0xff;
-                streamId = ((header[5] & 0x7f) << 24 | (header[6] & 0xff) << 16 | (header[7] & 0xff) << 8
-                        | header[8] & 0xff);
             }
+            index = header.read(buf, index, end);
+            if (!header.complete()) {
+                continue;
+            }
+            payloadLeft = header.payloadLength();
+            int type = header.type();
+            int streamId = header.streamId();
             // Even identifiers and stream 0 are Netty's to refuse (section 5.1.1: PROTOCOL_ERROR, which it does).
             if (type != TYPE_HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
                 continue;
@@ -207,7 +192,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (mode == Mode.HTTP2 && msg instanceof ByteBuf buf
-                && buf.readableBytes() == FRAME_HEADER_LENGTH + RST_STREAM_PAYLOAD_LENGTH) {
+                && buf.readableBytes() == FrameHeaderReader.LENGTH + RST_STREAM_PAYLOAD_LENGTH) {
             int at = buf.readerIndex();
             if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH && buf.getByte(at + 3) == TYPE_RST_STREAM) {
                 streams.resetSent(buf.getInt(at + 5) & Integer.MAX_VALUE);
