@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,6 +20,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
 import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.cache.FileContent;
 import dev.h2fs.files.cache.MappedFile;
@@ -31,12 +32,14 @@ import dev.h2fs.files.upload.UploadRejectedException;
 import dev.h2fs.files.upload.UploadService;
 import dev.h2fs.files.upload.UploadedFile;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The file API. GET and HEAD are non-blocking: a cache hit is answered on the I/O thread that owns
- * the connection; a miss does its disk work (resolve, stat, map) on a worker thread. Upload,
+ * the connection, synchronously; a miss does its disk work (resolve, stat, map) on a worker thread
+ * (see {@link #loadMiss}). Upload,
  * listing and delete are blocking methods and run on workers.
  *
  * <p>Names are matched as one raw path segment and decoded afterwards, so an encoded slash,
@@ -82,14 +85,32 @@ public class FilesResource {
 
     @GET
     @Path("{name}")
-    public Uni<Object> get(@PathParam("name") String name, HttpHeaders headers) {
-        return serve(name, content -> FileResponses.forGet(content, headers));
+    @NonBlocking
+    public Object get(@PathParam("name") String name, HttpHeaders headers) {
+        Response invalid = invalidName(name);
+        if (invalid != null) {
+            return invalid;
+        }
+        MappedFile hit = cache.getIfCached(name);
+        if (hit == null) {
+            throw new CacheMiss(name, headers, false);
+        }
+        return FileResponses.forGet(hit, headers);
     }
 
     @HEAD
     @Path("{name}")
-    public Uni<Object> head(@PathParam("name") String name, HttpHeaders headers) {
-        return serve(name, content -> FileResponses.build(content, headers, true));
+    @NonBlocking
+    public Response head(@PathParam("name") String name, HttpHeaders headers) {
+        Response invalid = invalidName(name);
+        if (invalid != null) {
+            return invalid;
+        }
+        MappedFile hit = cache.getIfCached(name);
+        if (hit == null) {
+            throw new CacheMiss(name, headers, true);
+        }
+        return FileResponses.build(hit, headers, true);
     }
 
     @DELETE
@@ -104,25 +125,43 @@ public class FilesResource {
                 : Responses.text(Response.Status.NOT_FOUND, "no such file: " + name);
     }
 
+    private static Response invalidName(String name) {
+        String problem = FileName.problem(name);
+        return problem == null ? null : Responses.text(Response.Status.BAD_REQUEST, problem);
+    }
+
     /**
-     * GET and HEAD alike: validate the name, answer a cache hit here on the I/O thread, or resolve and
-     * open (or map) a miss on a worker thread, never on the I/O thread.
+     * Answers a GET or HEAD that missed the cache: the disk work (resolve, stat, open or map) runs on a worker
+     * thread, never on the I/O thread, and the response follows from there. A miss reaches here as an exception
+     * so that a hit, the common case, stays a plain synchronous method: a {@code Uni} return would make every hit
+     * suspend and resume the request, activate the CDI request scope and capture context (measured: 7 % of the
+     * CPU per hit).
      */
-    private Uni<Object> serve(String rawName, Function<FileContent, Object> respond) {
-        String problem = FileName.problem(rawName);
-        if (problem != null) {
-            return Uni.createFrom().item(Responses.text(Response.Status.BAD_REQUEST, problem));
-        }
-        MappedFile hit = cache.getIfCached(rawName);
-        if (hit != null) {
-            return Uni.createFrom().item(respond.apply(hit));
-        }
-        FileName name = new FileName(rawName);
-        return Uni.createFrom().item(() -> load(name))
+    @ServerExceptionMapper
+    public Uni<Response> loadMiss(CacheMiss miss) {
+        return Uni.createFrom().item(() -> load(miss.name))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(content -> content.isEmpty()
-                        ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + name)
-                        : respond.apply(content.get()));
+                        ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + miss.name)
+                        : FileResponses.build(content.get(), miss.headers, miss.head));
+    }
+
+    /**
+     * A GET or HEAD whose file is not in the cache, handed from the I/O thread to {@link #loadMiss}. Carries no stack
+     * trace: it is control flow, and a cold start or a large streamed file makes many of them.
+     */
+    static final class CacheMiss extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient FileName name;
+        final transient HttpHeaders headers;
+        final boolean head;
+
+        CacheMiss(String name, HttpHeaders headers, boolean head) {
+            super(null, null, false, false);
+            this.name = new FileName(name);
+            this.headers = headers;
+            this.head = head;
+        }
     }
 
     /** Blocking: resolve and open (or map) the file. */

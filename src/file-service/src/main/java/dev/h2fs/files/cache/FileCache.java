@@ -22,6 +22,8 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.BlockingOperationNotAllowedException;
+import io.vertx.core.Context;
 
 /**
  * The mmap file cache. Small files are mapped read-only once, pre-faulted, and served from the
@@ -107,11 +109,16 @@ public final class FileCache implements AutoCloseable {
 
     /**
      * Opens {@code path} (the resolved location of {@code name}): maps and caches it if it is small
-     * enough, or opens it for streaming. Blocks on the disk.
+     * enough, or opens it for streaming. Blocks on the disk, so it refuses to run on an I/O thread, where a slow
+     * disk would stall every connection that thread serves.
      *
      * @throws NoSuchFileException if the file vanished meanwhile
+     * @throws BlockingOperationNotAllowedException if called on an I/O thread
      */
     public FileContent load(String name, Path path) throws IOException {
+        if (Context.isOnEventLoopThread()) {
+            throw new BlockingOperationNotAllowedException("file cache load of " + name + " on an I/O thread");
+        }
         misses.increment();
         long startGeneration = generation.get();
         for (int attempt = 1;; attempt++) {

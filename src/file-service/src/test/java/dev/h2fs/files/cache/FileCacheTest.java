@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.h2fs.files.TestFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.BlockingOperationNotAllowedException;
+import io.vertx.core.Vertx;
 
 class FileCacheTest {
 
@@ -187,6 +191,27 @@ class FileCacheTest {
     }
 
     private Runnable racingInvalidate = () -> { };
+
+    @Test
+    void loadRefusesToBlockAVertxEventLoop() throws Exception {
+        Path file = write("a", new byte[] { 1, 2, 3 });
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            vertx.runOnContext(ignored -> {
+                try {
+                    cache.load("a", file);
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            assertInstanceOf(BlockingOperationNotAllowedException.class, outcome.get(10, TimeUnit.SECONDS));
+            assertNull(cache.getIfCached("a"));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
 
     @Test
     void loadOfAMissingFileThrowsNoSuchFile() {
