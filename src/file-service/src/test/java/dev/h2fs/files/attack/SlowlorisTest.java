@@ -2,6 +2,7 @@ package dev.h2fs.files.attack;
 
 import static dev.h2fs.files.attack.SlowReaderTest.millisSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import jakarta.inject.Inject;
 
@@ -23,8 +25,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Slowloris: request heads and HTTP/2 prefaces trickled one byte every 200 ms, which keeps the idle timeout (5 s in
- * {@link AttackProfile}) from ever firing. {@code h2fs.transport.guard.request-header-timeout} (2 s here, 10 s by
+ * Slowloris: request heads, HTTP/2 prefaces and HTTP/2 header blocks (HEADERS, CONTINUATION) trickled one byte every
+ * 200 ms, which keeps the idle timeout (5 s in {@link AttackProfile}) from ever firing. {@code h2fs.transport.guard.request-header-timeout} (2 s here, 10 s by
  * default) closes them anyway; a keep-alive connection resting between requests is not affected.
  * <p>
  * Heap (measured): ~0 MiB per trickling connection (a partial head of a few hundred bytes).
@@ -99,6 +101,64 @@ class SlowlorisTest {
             }
             assertTrickleIsCut(socket, settings.toByteArray(), bystander, connected);
         }
+    }
+
+    @Test
+    void slowlorisHttp2HeadersFrameIsClosedAfterTheRequestHeaderTimeout() throws Exception {
+        try (WellBehavedClient bystander = new WellBehavedClient(base); Socket socket = socket()) {
+            openHttp2(socket);
+            // One request's HEADERS frame (its header block ends in it), the payload one byte at a time.
+            byte[] block = RawH2.request("GET", "/files/missing", "x-slow", "a".repeat(200));
+            socket.getOutputStream()
+                    .write(frameHeader(block.length, RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 1));
+            assertTrickleIsCut(socket, block, bystander, System.nanoTime());
+        }
+    }
+
+    @Test
+    void slowlorisHttp2ContinuationIsClosedAfterTheRequestHeaderTimeout() throws Exception {
+        try (WellBehavedClient bystander = new WellBehavedClient(base); Socket socket = socket()) {
+            openHttp2(socket);
+            // HEADERS without END_HEADERS, whole; then the CONTINUATION that would end the block, one byte at a time.
+            byte[] block = RawH2.request("GET", "/files/missing", "x-slow", "a".repeat(200));
+            int split = 20;
+            OutputStream out = socket.getOutputStream();
+            out.write(frameHeader(split, RawH2.HEADERS, RawH2.END_STREAM, 1));
+            out.write(block, 0, split);
+            out.write(frameHeader(block.length - split, RawH2.CONTINUATION, RawH2.END_HEADERS, 1));
+            assertTrickleIsCut(socket, Arrays.copyOfRange(block, split, block.length), bystander, System.nanoTime());
+        }
+    }
+
+    @Test
+    void http2RequestsWhoseHeadersArriveInTimeAreServedPastTheRequestHeaderTimeout() throws Exception {
+        try (RawH2 client = new RawH2(base.getHost(), base.getPort())) {
+            client.preface().get(1, "/files/missing", true).flush();
+            assertEquals(404, RawH2.status(client.readUntil(f -> f.type() == RawH2.HEADERS && f.stream() == 1, 5_000)));
+            // Longer than the request head timeout, shorter than the idle timeout: the connection rests, then a
+            // header block split over two frames arrives in time.
+            Thread.sleep(AttackProfile.REQUEST_HEADER_TIMEOUT_MILLIS + 3 * AttackProfile.HEARTBEAT_MILLIS / 2);
+            byte[] block = RawH2.request("GET", "/files/missing");
+            client.frame(RawH2.HEADERS, RawH2.END_STREAM, 3, Arrays.copyOfRange(block, 0, 10))
+                    .frame(RawH2.CONTINUATION, RawH2.END_HEADERS, 3, Arrays.copyOfRange(block, 10, block.length))
+                    .flush();
+            RawH2.Frame answer = client.readUntil(f -> f.type() == RawH2.HEADERS && f.stream() == 3, 5_000);
+            assertNotNull(answer, "closed instead of answering the second request");
+            assertEquals(404, RawH2.status(answer));
+        }
+    }
+
+    /** Sends the HTTP/2 connection preface and an empty SETTINGS frame at once. */
+    private static void openHttp2(Socket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+        out.write(frameHeader(0, RawH2.SETTINGS, 0, 0));
+        out.flush();
+    }
+
+    private static byte[] frameHeader(int length, int type, int flags, int stream) {
+        return new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+            (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
     }
 
     /**

@@ -184,8 +184,9 @@ public interface TransportConfig {
 
         /**
          * Longest time a client may take to deliver a complete request head: from the first byte of an HTTP/1.1
-         * request (or from connect, for the first request) until its header section has been parsed, and for HTTP/2
-         * from connect until the connection preface and the client's first SETTINGS frame have arrived. A connection
+         * request (or from connect, for the first request) until its header section has been parsed; for HTTP/2
+         * from connect until the connection preface and the client's first SETTINGS frame have arrived, and for each
+         * request from its HEADERS frame until the end of the frame that ends its header block. A connection
          * that exceeds it is closed (slowloris). Bytes trickling in do not extend it, unlike {@code idle-timeout}.
          * {@code 0S} disables it. Default {@code 10S}.
          */

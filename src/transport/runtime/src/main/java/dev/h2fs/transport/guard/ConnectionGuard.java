@@ -16,13 +16,16 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.ssl.SslHandler;
 
+import dev.h2fs.transport.http2.InboundFrameInspector;
+
 /**
  * Watches one connection for the two ways a client can hold it without using it, and closes it when one lasts too
  * long:
  * <ul>
  * <li><b>request head timeout</b> (slowloris): a request head (HTTP/1.1), or the connection preface and first SETTINGS
- * (HTTP/2), that takes longer than {@link GuardLimits#requestHeaderNanos()} to arrive, however steadily its bytes
- * trickle in;</li>
+ * or a request's header block (HTTP/2: HEADERS and CONTINUATION frames, as followed by the
+ * {@link InboundFrameInspector}), that takes longer than {@link GuardLimits#requestHeaderNanos()} to arrive, however
+ * steadily its bytes trickle in;</li>
  * <li><b>write stall</b> (zero-window and non-reading clients): response bytes that wait longer than
  * {@link GuardLimits#writeStallNanos()} with none of them leaving, either in the socket's outbound buffer (the client
  * does not read) or, for HTTP/2, in Netty's flow controller (the client keeps its window at zero; the channel buffer is
@@ -144,9 +147,12 @@ public final class ConnectionGuard {
         }
         if (limits.requestHeaderNanos() > 0) {
             if (awaitingHead && protocol == Protocol.HTTP2 && http2.decoder().prefaceReceived()) {
-                awaitingHead = false; // HTTP/2 heads are bounded per frame by the codec, not by time
+                awaitingHead = false; // from here on, each request's header block is watched instead
             }
             if (awaitingHead && nowNanos - awaitingHeadSince > limits.requestHeaderNanos()) {
+                return Violation.REQUEST_HEAD_TIMEOUT;
+            }
+            if (protocol == Protocol.HTTP2 && headerBlockOverdue(nowNanos)) {
                 return Violation.REQUEST_HEAD_TIMEOUT;
             }
         }
@@ -164,6 +170,13 @@ public final class ConnectionGuard {
             }
         }
         return null;
+    }
+
+    /** @return whether an HTTP/2 request's header block has been arriving for longer than the request head timeout */
+    private boolean headerBlockOverdue(long nowNanos) {
+        InboundFrameInspector inspector = channel.pipeline().get(InboundFrameInspector.class);
+        long since = inspector == null ? -1 : inspector.headerBlockWaitingSince();
+        return since >= 0 && nowNanos - since > limits.requestHeaderNanos();
     }
 
     /** A number that grows exactly when the kernel takes bytes of this connection's output. */

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBuf;
 /**
  * Reads HTTP/2 frame headers (RFC 9113 section 4.1: 24-bit length, 8-bit type, 8-bit flags, 31-bit stream identifier)
  * from a byte stream that may split a header across buffers, without consuming the buffers. A whole header in one
- * buffer takes three reads; a split one is gathered byte by byte.
+ * buffer takes four reads; a split one is gathered byte by byte.
  * <p>
  * Thread: confined to its connection's loop.
  */
@@ -19,6 +19,7 @@ public final class FrameHeaderReader {
     private boolean complete;
     private int payloadLength;
     private int type;
+    private int flags;
     private int streamId;
 
     /**
@@ -30,6 +31,7 @@ public final class FrameHeaderReader {
         if (filled == 0 && end - index >= LENGTH) {
             payloadLength = buf.getUnsignedMedium(index);
             type = buf.getUnsignedByte(index + 3);
+            flags = buf.getUnsignedByte(index + 4);
             streamId = buf.getInt(index + 5) & Integer.MAX_VALUE;
             complete = true;
             return index + LENGTH;
@@ -40,6 +42,7 @@ public final class FrameHeaderReader {
             filled = 0;
             payloadLength = (gathered[0] & 0xff) << 16 | (gathered[1] & 0xff) << 8 | gathered[2] & 0xff;
             type = gathered[3] & 0xff;
+            flags = gathered[4] & 0xff;
             streamId = (gathered[5] & 0x7f) << 24 | (gathered[6] & 0xff) << 16 | (gathered[7] & 0xff) << 8
                     | gathered[8] & 0xff;
         }
@@ -64,6 +67,11 @@ public final class FrameHeaderReader {
     /** @return the frame type of the last complete header */
     public int type() {
         return type;
+    }
+
+    /** @return the flags of the last complete header */
+    public int flags() {
+        return flags;
     }
 
     /** @return the stream identifier of the last complete header (reserved bit cleared) */

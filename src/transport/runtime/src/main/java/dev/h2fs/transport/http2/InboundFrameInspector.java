@@ -45,7 +45,9 @@ import io.netty.util.ReferenceCountUtil;
  * HTTP/1.x handlers; it then puts a fresh copy of itself right before the HTTP/2 handler, which sees the preface next.
  * <p>
  * Being where a connection turns out to speak HTTP/2, it also starts the worker's {@link StreamBudget} counting the
- * connection's streams.
+ * connection's streams, and it notes since when a request's header block has been arriving
+ * ({@link #headerBlockWaitingSince}), which the connection guard bounds in time as it does HTTP/1.1 request heads: the
+ * codec bounds a header block's size, not how slowly it comes.
  * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
@@ -57,6 +59,8 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     private static final int PREFACE_LENGTH = 24;
     private static final int TYPE_HEADERS = 0x1;
     private static final int TYPE_RST_STREAM = 0x3;
+    private static final int TYPE_CONTINUATION = 0x9;
+    private static final int FLAG_END_HEADERS = 0x4;
     private static final int RST_STREAM_PAYLOAD_LENGTH = 4;
 
     private enum Mode {
@@ -79,6 +83,12 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     private int prefaceLeft = PREFACE_LENGTH;
     private int payloadLeft;
     private final FrameHeaderReader header = new FrameHeaderReader();
+
+    // Header block: open from a HEADERS frame's header until the whole frame carrying END_HEADERS has arrived. Its
+    // clock starts only when a read ends inside it, so a request whose headers arrive in one read costs no clock call.
+    private boolean inHeaderBlock;
+    private boolean frameEndsHeaderBlock;
+    private long headerBlockWaitingSince = -1;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -122,6 +132,9 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                     prefaceLeft -= skip;
                 } else {
                     payloadLeft -= skip;
+                    if (payloadLeft == 0 && frameEndsHeaderBlock) {
+                        endHeaderBlock();
+                    }
                 }
                 index += skip;
                 continue;
@@ -136,6 +149,13 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             payloadLeft = header.payloadLength();
             int type = header.type();
             int streamId = header.streamId();
+            if (type == TYPE_HEADERS || type == TYPE_CONTINUATION) {
+                inHeaderBlock = true;
+                frameEndsHeaderBlock = (header.flags() & FLAG_END_HEADERS) != 0;
+                if (payloadLeft == 0 && frameEndsHeaderBlock) {
+                    endHeaderBlock();
+                }
+            }
             // Even identifiers and stream 0 are Netty's to refuse (section 5.1.1: PROTOCOL_ERROR, which it does).
             if (type != TYPE_HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
                 continue;
@@ -151,8 +171,28 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                 return;
             }
         }
+        if (inHeaderBlock && headerBlockWaitingSince < 0) {
+            headerBlockWaitingSince = System.nanoTime();
+        }
         buf.readerIndex(forwarded);
         ctx.fireChannelRead(buf);
+    }
+
+    private void endHeaderBlock() {
+        inHeaderBlock = false;
+        frameEndsHeaderBlock = false;
+        headerBlockWaitingSince = -1;
+    }
+
+    /**
+     * For the connection guard's request head timeout: a request's header block (HEADERS and its CONTINUATION frames)
+     * that is still arriving, byte by byte or frame by frame, is an HTTP/2 request head that has not arrived yet.
+     *
+     * @return the {@link System#nanoTime()} of the first read that ended inside the header block now arriving, or -1
+     *         if none is
+     */
+    public long headerBlockWaitingSince() {
+        return headerBlockWaitingSince;
     }
 
     /** @return the connection error a HEADERS frame on the known client stream {@code streamId} deserves, or null */

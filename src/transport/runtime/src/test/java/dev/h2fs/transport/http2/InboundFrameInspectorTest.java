@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,7 @@ class InboundFrameInspectorTest {
     private static final int RST_STREAM = 0x3;
     private static final int SETTINGS = 0x4;
     private static final int GOAWAY = 0x7;
+    private static final int CONTINUATION = 0x9;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
 
@@ -60,6 +62,48 @@ class InboundFrameInspectorTest {
         channel.writeInbound(concat(PREFACE, frame(SETTINGS, 0, 0, new byte[0])));
         frames(); // the server's SETTINGS and ACK
         return channel;
+    }
+
+    @Test
+    void headerBlockArrivingInOneReadStartsNoClock() {
+        server();
+        channel.writeInbound(request(1, true));
+        assertEquals(-1, inspector().headerBlockWaitingSince());
+    }
+
+    @Test
+    void headersFrameTrickledIsWaitingUntilItsLastByte() {
+        server();
+        byte[] wire = bytes(request(1, true));
+        long before = System.nanoTime();
+        for (int i = 0; i < wire.length - 1; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { wire[i] }));
+        }
+        long since = inspector().headerBlockWaitingSince();
+        assertTrue(since >= before, "waiting since " + since + ", before " + before);
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { wire[wire.length - 1] }));
+        assertEquals(-1, inspector().headerBlockWaitingSince());
+        assertEquals(List.of(new Frame(HEADERS, 1, -1)), frames());
+    }
+
+    @Test
+    void headerBlockStaysWaitingAcrossContinuationsUntilEndHeaders() {
+        server();
+        byte[] block = block(get("/x"));
+        int split = 4;
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_STREAM, 1, Arrays.copyOf(block, split))));
+        long since = inspector().headerBlockWaitingSince();
+        assertTrue(since >= 0);
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(CONTINUATION, 0, 1, new byte[0])));
+        assertEquals(since, inspector().headerBlockWaitingSince(), "an empty CONTINUATION does not restart the clock");
+        channel.writeInbound(Unpooled.wrappedBuffer(
+                frame(CONTINUATION, END_HEADERS, 1, Arrays.copyOfRange(block, split, block.length))));
+        assertEquals(-1, inspector().headerBlockWaitingSince());
+        assertEquals(List.of(new Frame(HEADERS, 1, -1)), frames());
+    }
+
+    private InboundFrameInspector inspector() {
+        return (InboundFrameInspector) channel.pipeline().get(InboundFrameInspector.HANDLER_NAME);
     }
 
     @Test
