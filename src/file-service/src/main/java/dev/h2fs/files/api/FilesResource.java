@@ -87,14 +87,7 @@ public class FilesResource {
     @NonBlocking
     public Object get(@PathParam("name") String name, HttpHeaders headers) {
         Response invalid = invalidName(name);
-        if (invalid != null) {
-            return invalid;
-        }
-        MappedFile hit = cache.getIfCached(name);
-        if (hit == null) {
-            throw new CacheMiss(name, headers, false);
-        }
-        return FileResponses.forGet(hit, headers);
+        return invalid != null ? invalid : FileResponses.forGet(cachedOrMiss(name, headers, false), headers);
     }
 
     @HEAD
@@ -102,14 +95,7 @@ public class FilesResource {
     @NonBlocking
     public Response head(@PathParam("name") String name, HttpHeaders headers) {
         Response invalid = invalidName(name);
-        if (invalid != null) {
-            return invalid;
-        }
-        MappedFile hit = cache.getIfCached(name);
-        if (hit == null) {
-            throw new CacheMiss(name, headers, true);
-        }
-        return FileResponses.build(hit, headers, true);
+        return invalid != null ? invalid : FileResponses.build(cachedOrMiss(name, headers, true), headers, true);
     }
 
     @DELETE
@@ -122,6 +108,15 @@ public class FilesResource {
         }
         return store.delete(new FileName(name)) ? Response.noContent().build()
                 : Responses.text(Response.Status.NOT_FOUND, "no such file: " + name);
+    }
+
+    /** @return the cached mapping of the valid name {@code name}; a miss goes to {@link #loadMiss} */
+    private MappedFile cachedOrMiss(String name, HttpHeaders headers, boolean head) {
+        MappedFile hit = cache.getIfCached(name);
+        if (hit == null) {
+            throw new CacheMiss(name, headers, head);
+        }
+        return hit;
     }
 
     private static Response invalidName(String name) {
