@@ -3,6 +3,7 @@ package dev.h2fs.files.api;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -11,8 +12,9 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Sends a byte range of a large file: reads one chunk on a worker thread, writes it, and reads
- * the next only once that write has completed, so a slow client (or a closed HTTP/2 window) costs
- * one chunk of memory rather than the file. The channel is closed when the range is sent or the
+ * the next only once that write has completed and the response can take more, so a slow client
+ * costs at most one chunk of memory rather than the file, and a stream whose HTTP/2 window is
+ * closed costs none. The channel is closed when the range is sent or the
  * response fails.
  *
  * <p>Threads: strictly one step at a time, each step started by the completion of the one before:
@@ -65,6 +67,10 @@ final class StreamedBodySender {
             response.end();
             return;
         }
+        if (response.writeQueueFull()) {
+            awaitDrain();
+            return;
+        }
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(body.file().chunkSize(), end - next));
         try {
             while (chunk.hasRemaining()) {
@@ -88,6 +94,24 @@ final class StreamedBodySender {
                 closeChannel(); // the client went away; Vert.x has already given up the stream
             }
         });
+    }
+
+    /**
+     * The client is not taking what was sent (HTTP/2: its flow-control window for the stream is closed): the next
+     * chunk is read only once it does. Without this a stream held at window 0 pinned one chunk of heap for as long as
+     * the client liked (measured: 10 connections x 100 such streams held 264 MiB).
+     */
+    private void awaitDrain() {
+        AtomicBoolean resumed = new AtomicBoolean();
+        Runnable resume = () -> {
+            if (resumed.compareAndSet(false, true)) {
+                blocking.execute(this::sendChunkSafely);
+            }
+        };
+        response.drainHandler(drained -> resume.run());
+        if (!response.writeQueueFull()) {
+            resume.run(); // drained between the check and the handler: that event will not come again
+        }
     }
 
     private void closeChannel() {
