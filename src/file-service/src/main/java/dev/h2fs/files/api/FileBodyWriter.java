@@ -42,6 +42,12 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
 
     private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
 
+    private final StreamBuffers buffers;
+
+    public FileBodyWriter(StreamBuffers buffers) {
+        this.buffers = buffers;
+    }
+
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
         return FileBody.class.isAssignableFrom(type);
@@ -66,7 +72,7 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
         } else if (body instanceof FileBody.Mapped mapped) {
             response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
         } else if (body instanceof FileBody.Streamed streamed) {
-            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool()).start();
+            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool(), buffers).start();
         }
     }
 

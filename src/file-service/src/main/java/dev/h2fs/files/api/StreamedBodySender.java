@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -14,7 +15,7 @@ import io.vertx.core.http.HttpServerResponse;
  * Sends a byte range of a large file: reads one chunk on a worker thread, writes it, and reads
  * the next only once that write has completed and the response can take more, so a slow client
  * costs at most one chunk of memory rather than the file, and a stream whose HTTP/2 window is
- * closed costs none. The channel is closed when the range is sent or the
+ * closed costs none. Chunks in flight across all downloads are bounded by {@link StreamBuffers}. The channel is closed when the range is sent or the
  * response fails.
  *
  * <p>Threads: strictly one step at a time, each step started by the completion of the one before:
@@ -28,13 +29,17 @@ final class StreamedBodySender {
     private final HttpServerResponse response;
     private final FileBody.Streamed body;
     private final Executor blocking;
+    private final StreamBuffers buffers;
     private final long end;
     private long next;
+    // Bytes of the budget held by the chunk in flight; given back exactly once (getAndSet).
+    private final AtomicLong held = new AtomicLong();
 
-    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking) {
+    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking, StreamBuffers buffers) {
         this.response = response;
         this.body = body;
         this.blocking = blocking;
+        this.buffers = buffers;
         this.next = body.offset();
         this.end = body.offset() + body.length();
     }
@@ -52,6 +57,7 @@ final class StreamedBodySender {
             sendChunk();
         } catch (RuntimeException e) {
             LOG.warnf(e, "aborting response for %s", body.file().meta().name());
+            releaseHeld();
             closeChannel();
             response.reset();
         }
@@ -71,7 +77,12 @@ final class StreamedBodySender {
             awaitDrain();
             return;
         }
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(body.file().chunkSize(), end - next));
+        int size = (int) Math.min(body.file().chunkSize(), end - next);
+        if (!buffers.takeOrWait(size, () -> blocking.execute(this::sendChunkSafely))) {
+            return; // every byte of the budget is in some client's hands: try again when one is given back
+        }
+        held.set(size);
+        ByteBuffer chunk = ByteBuffer.allocate(size);
         try {
             while (chunk.hasRemaining()) {
                 int n = body.file().channel().read(chunk, next + chunk.position());
@@ -82,12 +93,14 @@ final class StreamedBodySender {
         } catch (IOException e) {
             // Headers with the length are out: the only honest signal left is to abort the response.
             LOG.warnf("aborting response for %s: %s", body.file().meta().name(), e.getMessage());
+            releaseHeld();
             closeChannel();
             response.reset();
             return;
         }
         next += chunk.capacity();
         response.write(Buffer.buffer(chunk.array())).onComplete(written -> {
+            releaseHeld(); // taken by the client (or dropped with the stream)
             if (written.succeeded()) {
                 blocking.execute(this::sendChunkSafely);
             } else {
@@ -111,6 +124,13 @@ final class StreamedBodySender {
         response.drainHandler(drained -> resume.run());
         if (!response.writeQueueFull()) {
             resume.run(); // drained between the check and the handler: that event will not come again
+        }
+    }
+
+    private void releaseHeld() {
+        long bytes = held.getAndSet(0);
+        if (bytes > 0) {
+            buffers.release(bytes);
         }
     }
 

@@ -74,6 +74,14 @@ public interface FilesConfig {
         MemorySize streamChunkSize();
 
         /**
+         * Heap that all streamed downloads together may hold in chunks read but not yet taken by their clients
+         * (each holds at most one). A download that finds it spent waits for a chunk to be taken somewhere; mapped
+         * files are not affected. Must be at least {@link #streamChunkSize()}. Default {@code 64M} (256 chunks).
+         */
+        @WithDefault("64M")
+        MemorySize streamBufferBudget();
+
+        /**
          * How often cached entries are compared with the disk (size, mtime, file key) so that
          * changes made outside this process are noticed. Default {@code 2s}.
          */
