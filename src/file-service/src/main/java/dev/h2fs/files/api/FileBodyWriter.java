@@ -17,10 +17,12 @@ import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import dev.h2fs.files.cache.FileMeta;
+import dev.h2fs.files.config.FilesConfig;
 
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -43,9 +45,13 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
     private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
 
     private final StreamBuffers buffers;
+    private final Vertx vertx;
+    private final long streamStallMillis;
 
-    public FileBodyWriter(StreamBuffers buffers) {
+    public FileBodyWriter(StreamBuffers buffers, Vertx vertx, FilesConfig config) {
         this.buffers = buffers;
+        this.vertx = vertx;
+        this.streamStallMillis = config.cache().streamStallTimeout().toMillis();
     }
 
     @Override
@@ -72,7 +78,8 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
         } else if (body instanceof FileBody.Mapped mapped) {
             response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
         } else if (body instanceof FileBody.Streamed streamed) {
-            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool(), buffers).start();
+            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool(), buffers,
+                    new StallTimer(vertx, streamStallMillis)).start();
         }
     }
 

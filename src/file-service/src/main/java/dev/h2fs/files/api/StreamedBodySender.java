@@ -15,7 +15,8 @@ import io.vertx.core.http.HttpServerResponse;
  * Sends a byte range of a large file: reads one chunk on a worker thread, writes it, and reads
  * the next only once that write has completed and the response can take more, so a slow client
  * costs at most one chunk of memory rather than the file, and a stream whose HTTP/2 window is
- * closed costs none. Chunks in flight across all downloads are bounded by {@link StreamBuffers}. The channel is closed when the range is sent or the
+ * closed costs none. Chunks in flight across all downloads are bounded by {@link StreamBuffers}, and
+ * a chunk the client does not take within the stall timeout ends the response ({@link StallTimer}). The channel is closed when the range is sent or the
  * response fails.
  *
  * <p>Threads: strictly one step at a time, each step started by the completion of the one before:
@@ -25,21 +26,26 @@ import io.vertx.core.http.HttpServerResponse;
 final class StreamedBodySender {
 
     private static final Logger LOG = Logger.getLogger(StreamedBodySender.class);
+    /** HTTP/2 error code CANCEL (RFC 9113 section 7): the stream is no longer needed. */
+    private static final long CANCEL = 0x8;
 
     private final HttpServerResponse response;
     private final FileBody.Streamed body;
     private final Executor blocking;
     private final StreamBuffers buffers;
+    private final StallTimer stall;
     private final long end;
     private long next;
     // Bytes of the budget held by the chunk in flight; given back exactly once (getAndSet).
     private final AtomicLong held = new AtomicLong();
 
-    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking, StreamBuffers buffers) {
+    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking, StreamBuffers buffers,
+            StallTimer stall) {
         this.response = response;
         this.body = body;
         this.blocking = blocking;
         this.buffers = buffers;
+        this.stall = stall;
         this.next = body.offset();
         this.end = body.offset() + body.length();
     }
@@ -99,7 +105,9 @@ final class StreamedBodySender {
             return;
         }
         next += chunk.capacity();
+        stall.arm(this::onStall);
         response.write(Buffer.buffer(chunk.array())).onComplete(written -> {
+            stall.disarm();
             releaseHeld(); // taken by the client (or dropped with the stream)
             if (written.succeeded()) {
                 blocking.execute(this::sendChunkSafely);
@@ -125,6 +133,12 @@ final class StreamedBodySender {
         if (!response.writeQueueFull()) {
             resume.run(); // drained between the check and the handler: that event will not come again
         }
+    }
+
+    /** The client has not taken the chunk in time: give up the response, which fails the write and frees the chunk. */
+    private void onStall() {
+        LOG.debugf("resetting the response for %s: the client took no chunk in time", body.file().meta().name());
+        response.reset(CANCEL);
     }
 
     private void releaseHeld() {

@@ -82,6 +82,16 @@ public interface FilesConfig {
         MemorySize streamBufferBudget();
 
         /**
+         * Longest time a streamed download's client may take to take one chunk ({@link #streamChunkSize()}) once it
+         * was sent; the response is then reset (HTTP/2: RST_STREAM, HTTP/1.1: the connection is closed) and its chunk
+         * goes back to {@link #streamBufferBudget()}. With the defaults a client must take at least ~4 KiB/s; one
+         * that holds a stream nearly still (one-byte flow-control windows) is cut off. {@code 0S} disables it.
+         * Default {@code 60S}.
+         */
+        @WithDefault("60S")
+        Duration streamStallTimeout();
+
+        /**
          * How often cached entries are compared with the disk (size, mtime, file key) so that
          * changes made outside this process are noticed. Default {@code 2s}.
          */

@@ -3,6 +3,7 @@ package dev.h2fs.files.attack;
 import static dev.h2fs.files.attack.RawH2.SETTINGS_INITIAL_WINDOW_SIZE;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
@@ -22,9 +23,10 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * One-byte-window hoarding of streamed downloads: as {@link ZeroWindowDownloadHoardingTest}, but the client opens each
  * stream's window by one byte, which makes the stream writable, so the server reads a 256 KiB chunk for it that the
- * client will not take. Per stream that is one chunk; across streams and connections only
+ * client will not take. Per stream that is one chunk; across streams and connections
  * {@code h2fs.files.cache.stream-buffer-budget} bounds it (2 MiB here, 64 MiB by default): the other downloads wait
- * for budget, holding nothing, and everything held comes back when the client goes.
+ * for budget, holding nothing. A chunk not taken within {@code h2fs.files.cache.stream-stall-timeout} (4 s here,
+ * 60 s by default) resets its stream, and everything held comes back when the client goes.
  * <p>
  * Heap (measured): ~+2 MiB for 200 such streams (the budget); without the budget, one chunk per stream: +50 MiB.
  */
@@ -32,15 +34,17 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(OneByteWindowHoardingTest.SmallStreamBudget.class)
 class OneByteWindowHoardingTest {
 
-    /** A 2 MiB budget: eight chunks of 256 KiB. */
+    /** A 2 MiB budget (eight chunks of 256 KiB); a chunk not taken within 4 s ends its response. */
     public static class SmallStreamBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("h2fs.files.cache.stream-buffer-budget", "2M");
+            return Map.of("h2fs.files.cache.stream-buffer-budget", "2M",
+                    "h2fs.files.cache.stream-stall-timeout", "4S");
         }
     }
 
     private static final int STREAMS_PER_CONNECTION = 100;
+    private static final long STALL_TIMEOUT_MILLIS = 4_000;
     private static final int FILE_SIZE = 17 * 1024 * 1024 + 7; // above the default max-mapped-file-size of 16M
 
     @TestHTTPResource("/")
@@ -77,6 +81,12 @@ class OneByteWindowHoardingTest {
                 assertEquals(0, buffers.available(), "the attack should have taken the whole budget");
                 // One chunk per stream would be 50 MiB; the budget is 2 MiB.
                 assertTrue(pinned < 12L << 20, "heap grew by " + pinned);
+                // Still connected: a stream whose chunk is not taken within the stall timeout is reset.
+                RawH2.Frame reset = first.readUntil(f -> f.type() == RawH2.RST_STREAM || f.type() == RawH2.GOAWAY,
+                        STALL_TIMEOUT_MILLIS + 4_000);
+                assertNotNull(reset, "connection closed instead of a stream reset");
+                assertEquals(RawH2.RST_STREAM, reset.type());
+                assertEquals(RawH2.CANCEL, reset.errorCode());
             }
             // The client is gone: its chunks come back, and a large download is served in full again.
             awaitFullBudget();
