@@ -1,6 +1,7 @@
 package dev.h2fs.transport.guard;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2FrameTypes;
 
 import dev.h2fs.transport.http2.FrameHeaderReader;
 
@@ -16,9 +17,6 @@ import dev.h2fs.transport.http2.FrameHeaderReader;
  * Thread: confined to the connection's loop.
  */
 final class Http2FrameCounter {
-
-    private static final int TYPE_DATA = 0x0;
-    private static final int TYPE_CONTINUATION = 0x9;
 
     private final FrameHeaderReader header = new FrameHeaderReader();
     private int payloadLeft;
@@ -43,8 +41,8 @@ final class Http2FrameCounter {
             index = header.read(buf, index, end);
             if (header.complete()) {
                 payloadLeft = header.payloadLength();
-                inData = header.type() == TYPE_DATA;
-                lost = header.type() > TYPE_CONTINUATION;
+                inData = header.type() == Http2FrameTypes.DATA;
+                lost = header.type() > Http2FrameTypes.CONTINUATION;
             }
         }
     }

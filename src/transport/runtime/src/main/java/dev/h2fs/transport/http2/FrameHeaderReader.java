@@ -1,6 +1,7 @@
 package dev.h2fs.transport.http2;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 
 /**
  * Reads HTTP/2 frame headers (RFC 9113 section 4.1: 24-bit length, 8-bit type, 8-bit flags, 31-bit stream identifier)
@@ -12,7 +13,7 @@ import io.netty.buffer.ByteBuf;
 public final class FrameHeaderReader {
 
     /** Bytes in a frame header. */
-    public static final int LENGTH = 9;
+    public static final int LENGTH = Http2CodecUtil.FRAME_HEADER_LENGTH;
 
     private final byte[] gathered = new byte[LENGTH];
     private int filled;

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameTypes;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 
@@ -57,10 +59,6 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     public static final String HANDLER_NAME = "h2fs-frame-inspector";
 
     private static final int PREFACE_LENGTH = 24;
-    private static final int TYPE_HEADERS = 0x1;
-    private static final int TYPE_RST_STREAM = 0x3;
-    private static final int TYPE_CONTINUATION = 0x9;
-    private static final int FLAG_END_HEADERS = 0x4;
     private static final int RST_STREAM_PAYLOAD_LENGTH = 4;
 
     private enum Mode {
@@ -149,15 +147,15 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             payloadLeft = header.payloadLength();
             int type = header.type();
             int streamId = header.streamId();
-            if (type == TYPE_HEADERS || type == TYPE_CONTINUATION) {
+            if (type == Http2FrameTypes.HEADERS || type == Http2FrameTypes.CONTINUATION) {
                 inHeaderBlock = true;
-                frameEndsHeaderBlock = (header.flags() & FLAG_END_HEADERS) != 0;
+                frameEndsHeaderBlock = (header.flags() & Http2Flags.END_HEADERS) != 0;
                 if (payloadLeft == 0 && frameEndsHeaderBlock) {
                     endHeaderBlock();
                 }
             }
             // Even identifiers and stream 0 are Netty's to refuse (section 5.1.1: PROTOCOL_ERROR, which it does).
-            if (type != TYPE_HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
+            if (type != Http2FrameTypes.HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
                 continue;
             }
             if (headerStart > forwarded) {
@@ -234,7 +232,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         if (mode == Mode.HTTP2 && msg instanceof ByteBuf buf
                 && buf.readableBytes() == FrameHeaderReader.LENGTH + RST_STREAM_PAYLOAD_LENGTH) {
             int at = buf.readerIndex();
-            if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH && buf.getByte(at + 3) == TYPE_RST_STREAM) {
+            if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH && buf.getByte(at + 3) == Http2FrameTypes.RST_STREAM) {
                 streams.resetSent(buf.getInt(at + 5) & Integer.MAX_VALUE);
             }
         }
