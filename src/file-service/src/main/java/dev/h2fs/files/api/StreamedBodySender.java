@@ -55,6 +55,11 @@ final class StreamedBodySender {
         // first write on HTTP/1.1 rather than fall back to chunked.
         response.putHeader("Content-Length", Long.toString(body.length()));
         response.closeHandler(v -> closeChannel());
+        step();
+    }
+
+    /** Runs the next step on the blocking executor: each step reads the disk, never on an I/O thread. */
+    private void step() {
         blocking.execute(this::sendChunkSafely);
     }
 
@@ -63,9 +68,7 @@ final class StreamedBodySender {
             sendChunk();
         } catch (RuntimeException e) {
             LOG.warnf(e, "aborting response for %s", body.file().meta().name());
-            releaseHeld();
-            closeChannel();
-            response.reset();
+            abort();
         }
     }
 
@@ -84,7 +87,7 @@ final class StreamedBodySender {
             return;
         }
         int size = (int) Math.min(body.file().chunkSize(), end - next);
-        if (!buffers.takeOrWait(size, () -> blocking.execute(this::sendChunkSafely))) {
+        if (!buffers.takeOrWait(size, this::step)) {
             return; // every byte of the budget is in some client's hands: try again when one is given back
         }
         held.set(size);
@@ -97,11 +100,8 @@ final class StreamedBodySender {
                 }
             }
         } catch (IOException e) {
-            // Headers with the length are out: the only honest signal left is to abort the response.
             LOG.warnf("aborting response for %s: %s", body.file().meta().name(), e.getMessage());
-            releaseHeld();
-            closeChannel();
-            response.reset();
+            abort();
             return;
         }
         next += chunk.capacity();
@@ -110,7 +110,7 @@ final class StreamedBodySender {
             stall.disarm();
             releaseHeld(); // taken by the client (or dropped with the stream)
             if (written.succeeded()) {
-                blocking.execute(this::sendChunkSafely);
+                step();
             } else {
                 closeChannel(); // the client went away; Vert.x has already given up the stream
             }
@@ -126,7 +126,7 @@ final class StreamedBodySender {
         AtomicBoolean resumed = new AtomicBoolean();
         Runnable resume = () -> {
             if (resumed.compareAndSet(false, true)) {
-                blocking.execute(this::sendChunkSafely);
+                step();
             }
         };
         response.drainHandler(drained -> resume.run());
@@ -139,6 +139,13 @@ final class StreamedBodySender {
     private void onStall() {
         LOG.debugf("resetting the response for %s: the client took no chunk in time", body.file().meta().name());
         response.reset(CANCEL);
+    }
+
+    /** Headers with the length may be out: the only honest signal left is to abort the response. */
+    private void abort() {
+        releaseHeld();
+        closeChannel();
+        response.reset();
     }
 
     private void releaseHeld() {
