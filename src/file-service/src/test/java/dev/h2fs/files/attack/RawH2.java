@@ -93,18 +93,26 @@ public final class RawH2 implements AutoCloseable {
 
     /** Client preface and an empty SETTINGS frame. */
     public RawH2 preface() throws IOException {
-        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(prefaceBytes());
         frame(SETTINGS, 0, 0, new byte[0]);
         return this;
     }
 
     public RawH2 frame(int type, int flags, int stream, byte[] payload) throws IOException {
-        byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-            (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-            (byte) stream};
-        out.write(header);
+        out.write(frameHeader(payload.length, type, flags, stream));
         out.write(payload);
         return this;
+    }
+
+    /** The client connection preface (RFC 9113 section 3.4), a fresh copy. */
+    public static byte[] prefaceBytes() {
+        return "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The 9-byte header of a frame with a payload of {@code length} bytes (RFC 9113 section 4.1). */
+    public static byte[] frameHeader(int length, int type, int flags, int stream) {
+        return new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+            (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
     }
 
     public RawH2 flush() throws IOException {

@@ -84,7 +84,7 @@ class SlowlorisTest {
     @Test
     void slowlorisHttp2PrefaceIsClosedAfterTheRequestHeaderTimeout() throws Exception {
         try (WellBehavedClient bystander = new WellBehavedClient(base); Socket socket = socket()) {
-            assertTrickleIsCut(socket, ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), bystander, System.nanoTime());
+            assertTrickleIsCut(socket, RawH2.prefaceBytes(), bystander, System.nanoTime());
         }
     }
 
@@ -92,7 +92,7 @@ class SlowlorisTest {
     void slowlorisHttp2SettingsAfterThePrefaceIsClosedAfterTheRequestHeaderTimeout() throws Exception {
         try (WellBehavedClient bystander = new WellBehavedClient(base); Socket socket = socket()) {
             long connected = System.nanoTime(); // preface and SETTINGS are due from connect on
-            socket.getOutputStream().write(ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+            socket.getOutputStream().write(RawH2.prefaceBytes());
             // A SETTINGS frame of 6 settings (45 bytes), one byte at a time: 9 s if nobody intervened.
             ByteArrayOutputStream settings = new ByteArrayOutputStream();
             settings.writeBytes(new byte[] {0, 0, 36, 0x4, 0, 0, 0, 0, 0});
@@ -110,7 +110,7 @@ class SlowlorisTest {
             // One request's HEADERS frame (its header block ends in it), the payload one byte at a time.
             byte[] block = RawH2.request("GET", "/files/missing", "x-slow", "a".repeat(200));
             socket.getOutputStream()
-                    .write(frameHeader(block.length, RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 1));
+                    .write(RawH2.frameHeader(block.length, RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 1));
             assertTrickleIsCut(socket, block, bystander, System.nanoTime());
         }
     }
@@ -123,9 +123,9 @@ class SlowlorisTest {
             byte[] block = RawH2.request("GET", "/files/missing", "x-slow", "a".repeat(200));
             int split = 20;
             OutputStream out = socket.getOutputStream();
-            out.write(frameHeader(split, RawH2.HEADERS, RawH2.END_STREAM, 1));
+            out.write(RawH2.frameHeader(split, RawH2.HEADERS, RawH2.END_STREAM, 1));
             out.write(block, 0, split);
-            out.write(frameHeader(block.length - split, RawH2.CONTINUATION, RawH2.END_HEADERS, 1));
+            out.write(RawH2.frameHeader(block.length - split, RawH2.CONTINUATION, RawH2.END_HEADERS, 1));
             assertTrickleIsCut(socket, Arrays.copyOfRange(block, split, block.length), bystander, System.nanoTime());
         }
     }
@@ -151,14 +151,9 @@ class SlowlorisTest {
     /** Sends the HTTP/2 connection preface and an empty SETTINGS frame at once. */
     private static void openHttp2(Socket socket) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
-        out.write(frameHeader(0, RawH2.SETTINGS, 0, 0));
+        out.write(RawH2.prefaceBytes());
+        out.write(RawH2.frameHeader(0, RawH2.SETTINGS, 0, 0));
         out.flush();
-    }
-
-    private static byte[] frameHeader(int length, int type, int flags, int stream) {
-        return new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-            (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
     }
 
     /**
