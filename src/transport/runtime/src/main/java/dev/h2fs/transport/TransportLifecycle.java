@@ -68,7 +68,8 @@ public class TransportLifecycle {
         try {
             ClassLoader tccl = Thread.currentThread().getContextClassLoader();
             opened.limitStreams(config.http2().maxStreamsPerWorker()
-                    .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())));
+                    .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())),
+                    (int) Math.min(Integer.MAX_VALUE, config.http2().maxConcurrentStreams()));
             VertxBridge bridge = new VertxBridge(vertx, TlsOptions.apply(config, HttpProtocolOptions.from(config)),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             opened.attach(bridge, tccl, GuardLimits.of(config));

@@ -235,12 +235,13 @@ public final class TransportServer {
     }
 
     /**
-     * Bounds the HTTP/2 streams open at once on each worker (see {@link StreamBudget}); set before {@link #attach} so
-     * that the first connection already meets it.
+     * Bounds the HTTP/2 streams open at once on each worker and on each connection (see {@link StreamBudget}); set
+     * before {@link #attach} so that the first connection already meets it.
      */
-    public void limitStreams(int perWorker) {
+    public void limitStreams(int perWorker, int perConnection) {
         for (Worker worker : workers) {
             worker.streamBudget().limit(perWorker);
+            worker.streamBudget().limitPerConnection(perConnection);
         }
     }
 

@@ -32,6 +32,7 @@ public final class StreamBudget {
 
     private final AtomicLong refused = new AtomicLong();
     private volatile int limit = Integer.MAX_VALUE;
+    private volatile int perConnection = Integer.MAX_VALUE;
     private int open;
 
     /**
@@ -56,13 +57,33 @@ public final class StreamBudget {
         this.limit = streams;
     }
 
+    /**
+     * Sets the most streams open at once on one connection: the SETTINGS_MAX_CONCURRENT_STREAMS the server announces.
+     * Netty applies an announced limit only once the client acknowledges the SETTINGS frame; a client that never does
+     * could open streams without bound until then. {@link #watch} enforces it from the connection's first frame
+     * (RFC 9113 section 5.1.2 allows REFUSED_STREAM for streams over it, which Netty then sends).
+     */
+    public void limitPerConnection(int streams) {
+        if (streams < 1) {
+            throw new IllegalArgumentException(
+                    "h2fs.transport.http2.max-concurrent-streams must be at least 1, was " + streams);
+        }
+        this.perConnection = streams;
+    }
+
     /** @return the most streams open at once */
     public int limit() {
         return limit;
     }
 
-    /** Starts counting {@code connection}'s streams, including those already open (the h2c upgrade's stream 1). */
+    /**
+     * Starts counting {@code connection}'s streams, including those already open (the h2c upgrade's stream 1), and
+     * holds the connection to the per-connection limit at once.
+     */
     public void watch(Http2Connection connection) {
+        if (connection.remote().maxActiveStreams() > perConnection) {
+            connection.remote().maxActiveStreams(perConnection);
+        }
         open += connection.numActiveStreams();
         connection.addListener(new Http2ConnectionAdapter() {
             @Override

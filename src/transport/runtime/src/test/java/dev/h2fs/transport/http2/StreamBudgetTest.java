@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Stream;
 
@@ -72,6 +73,20 @@ class StreamBudgetTest {
         assertEquals(2, budget.open());
         assertTrue(budget.admit());
         assertEquals(1, budget.refused());
+    }
+
+    @Test
+    void theAnnouncedPerConnectionLimitHoldsBeforeTheClientAcknowledgesIt() throws Http2Exception {
+        StreamBudget budget = new StreamBudget();
+        budget.limitPerConnection(2);
+        Http2Connection connection = new DefaultHttp2Connection(true);
+        budget.watch(connection); // no SETTINGS ACK ever arrives, so Netty itself has applied no limit
+
+        connection.remote().createStream(1, true);
+        connection.remote().createStream(3, true);
+        Http2Exception refused = assertThrows(Http2Exception.class, () -> connection.remote().createStream(5, true));
+        assertEquals(Http2Error.REFUSED_STREAM, refused.error());
+        assertEquals(2, budget.open());
     }
 
     @Test
