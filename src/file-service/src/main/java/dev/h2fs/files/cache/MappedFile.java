@@ -11,21 +11,19 @@ import java.util.function.Function;
  * no window in which a response reads unmapped memory.
  *
  * <p>Thread-safe: the shared buffer is never read through its own position; every reader gets its
- * own slice. {@code lastAccess} is a racy LRU hint, exact order does not matter.
+ * own slice.
  */
 public final class MappedFile implements FileContent {
 
     private final FileMeta meta;
     private final Path path;
     private final ByteBuffer mapping;
-    private volatile long lastAccess;
     private volatile Object encodedHead;
 
-    MappedFile(FileMeta meta, Path path, ByteBuffer mapping, long now) {
+    MappedFile(FileMeta meta, Path path, ByteBuffer mapping) {
         this.meta = meta;
         this.path = path;
         this.mapping = mapping.asReadOnlyBuffer();
-        this.lastAccess = now;
     }
 
     @Override
@@ -56,17 +54,5 @@ public final class MappedFile implements FileContent {
     /** Where the file was loaded from; revalidation compares it with the disk. */
     Path path() {
         return path;
-    }
-
-    long lastAccess() {
-        return lastAccess;
-    }
-
-    void touch(long now) {
-        // Skip the store when fresh: a hot file read on every core would otherwise bounce this
-        // cache line between them on each request.
-        if (now - lastAccess > 1_000_000L) {
-            lastAccess = now;
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,9 +17,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +43,6 @@ class FileCacheTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private FileCache cache;
 
@@ -50,8 +57,11 @@ class FileCacheTest {
     }
 
     private FileCache cache(long maxMapped, long maxFile) {
-        return new FileCache(new CacheLimits(maxMapped, maxFile, maxFile, 4096, Duration.ofSeconds(1)), registry,
-                clock::get);
+        return new FileCache(limits(maxMapped, maxFile), registry);
+    }
+
+    private static CacheLimits limits(long maxMapped, long maxFile) {
+        return new CacheLimits(maxMapped, maxFile, maxFile, 4096, Duration.ofSeconds(1));
     }
 
     private Path write(String name, byte[] content) throws IOException {
@@ -63,11 +73,6 @@ class FileCacheTest {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
-    }
-
-    /** Advances the fake clock past the touch granularity so LRU order is observable. */
-    private void tick() {
-        clock.addAndGet(10_000_000L);
     }
 
     @Test
@@ -96,27 +101,86 @@ class FileCacheTest {
     }
 
     @Test
-    void leastRecentlyUsedIsEvictedToStayWithinTheBound() throws IOException {
-        cache.load("a", write("a", new byte[4000]));
-        tick();
-        cache.load("b", write("b", new byte[4000]));
-        tick();
-        assertNotNull(cache.getIfCached("a")); // a is now more recent than b
-        tick();
-        cache.load("c", write("c", new byte[4000])); // 12000 > 10000: one must go, and it is b
-        assertNull(cache.getIfCached("b"));
-        assertNotNull(cache.getIfCached("a"));
-        assertNotNull(cache.getIfCached("c"));
-        assertEquals(8000, cache.mappedBytes());
-        assertEquals(1, registry.get("h2fs.cache.evictions").counter().count());
+    void evictionKeepsMappedBytesWithinTheBoundAndIsCounted() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            cache.load("f" + i, write("f" + i, new byte[1000 + i * 50]));
+            assertTrue(cache.mappedBytes() <= 10_000, "mapped " + cache.mappedBytes());
+        }
+        assertTrue(cache.size() < 50, "nothing evicted");
+        assertEquals(50 - cache.size(), (long) registry.get("h2fs.cache.evictions").counter().count());
+        assertEquals(50, registry.get("h2fs.cache.mappings").counter().count());
     }
 
     @Test
-    void mappedBytesNeverExceedTheBoundUnderManyInserts() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            cache.load("f" + i, write("f" + i, new byte[1000 + i * 50]));
-            tick();
-            assertEquals(true, cache.mappedBytes() <= 10_000, "mapped " + cache.mappedBytes());
+    void aHotFileSurvivesAScanOfOneOffFiles() throws IOException {
+        // LRU would flush the hot file after a few one-off loads; the size policy weighs how often it is read.
+        cache.load("hot", write("hot", new byte[2000]));
+        cache.load("warm", write("warm", new byte[2000]));
+        for (int i = 0; i < 20; i++) {
+            assertNotNull(cache.getIfCached("hot"));
+        }
+        for (int i = 0; i < 30; i++) {
+            cache.load("scan" + i, write("scan" + i, new byte[2000]));
+            cache.getIfCached("hot");
+        }
+        assertNotNull(cache.getIfCached("hot"), "the hot file was evicted by a scan");
+        assertTrue(cache.mappedBytes() <= 10_000, "mapped " + cache.mappedBytes());
+    }
+
+    @Test
+    void concurrentMissesOfOneFileShareOneMapping() throws Exception {
+        byte[] content = TestFiles.bytes(3000, 7);
+        Path p = write("shared", content);
+        CountDownLatch othersStarted = new CountDownLatch(1);
+        FileCache slow = new FileCache(limits(10_000, 4_000), registry, name -> {
+            try {
+                othersStarted.await(10, TimeUnit.SECONDS); // hold the first load open while the others miss
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        try {
+            List<Future<FileContent>> loads = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                loads.add(pool.submit(() -> slow.load("shared", p)));
+            }
+            othersStarted.countDown();
+            Set<FileContent> distinct = new HashSet<>();
+            for (Future<FileContent> load : loads) {
+                distinct.add(load.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(1, distinct.size(), "every miss got the same mapping");
+            assertArrayEquals(content, read((MappedFile) distinct.iterator().next()));
+            assertEquals(1, registry.get("h2fs.cache.mappings").counter().count());
+            assertEquals(100, registry.get("h2fs.cache.misses").counter().count());
+        } finally {
+            pool.shutdownNow();
+            slow.close();
+        }
+    }
+
+    @Test
+    void concurrentMissesOfAStreamedFileEachGetTheirOwnChannel() throws Exception {
+        Path p = write("big", TestFiles.bytes(5000, 8));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<FileContent>> loads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                loads.add(pool.submit(() -> cache.load("big", p)));
+            }
+            Set<Object> channels = new HashSet<>();
+            for (Future<FileContent> load : loads) {
+                StreamedFile streamed = assertInstanceOf(StreamedFile.class, load.get(30, TimeUnit.SECONDS));
+                assertTrue(streamed.channel().isOpen());
+                channels.add(streamed.channel());
+                streamed.channel().close();
+            }
+            assertEquals(8, channels.size());
+            assertEquals(0, cache.size());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -161,7 +225,6 @@ class FileCacheTest {
         Files.delete(dir.resolve("a"));
         for (int i = 0; i < 10; i++) {
             cache.load("x" + i, write("x" + i, new byte[4000])); // churn: evictions galore
-            tick();
         }
         System.gc();
         byte[] out = new byte[4000];
@@ -171,26 +234,26 @@ class FileCacheTest {
 
     @Test
     void loadRacingAnInvalidationDoesNotCacheTheOldFile() throws IOException {
-        // The invalidation lands while the file is being loaded: simulated by bumping the
-        // generation from the clock, which load reads after it captured the generation.
+        // The invalidation lands after the file was opened, before the load completes.
         Path p = write("a", new byte[100]);
-        AtomicLong calls = new AtomicLong();
-        FileCache racing = new FileCache(new CacheLimits(10_000, 4_000, 4_000, 4096, Duration.ofSeconds(1)),
-                new SimpleMeterRegistry(), () -> {
-                    if (calls.incrementAndGet() == 1) {
-                        racingInvalidate.run();
-                    }
-                    return 0L;
-                });
-        racingInvalidate = () -> racing.invalidate("a");
-        MappedFile served = (MappedFile) racing.load("a", p);
+        FileCache[] racing = new FileCache[1];
+        racing[0] = new FileCache(limits(10_000, 4_000), new SimpleMeterRegistry(), name -> racing[0].invalidate("a"));
+        MappedFile served = (MappedFile) racing[0].load("a", p);
         assertEquals(100, served.meta().size()); // the caller still gets its bytes
-        assertNull(racing.getIfCached("a")); // but they are not kept
-        assertEquals(0, racing.mappedBytes());
-        racing.close();
+        assertNull(racing[0].getIfCached("a")); // but they are not kept
+        assertEquals(0, racing[0].mappedBytes());
+        racing[0].close();
     }
 
-    private Runnable racingInvalidate = () -> { };
+    @Test
+    void invalidatingOneNameLeavesAnotherNamesLoadInFlightAlone() throws IOException {
+        Path p = write("a", new byte[100]);
+        FileCache[] racing = new FileCache[1];
+        racing[0] = new FileCache(limits(10_000, 4_000), new SimpleMeterRegistry(), name -> racing[0].invalidate("b"));
+        racing[0].load("a", p);
+        assertNotNull(racing[0].getIfCached("a"), "an upload of b discarded the load of a");
+        racing[0].close();
+    }
 
     @Test
     void loadRefusesToBlockAVertxEventLoop() throws Exception {
