@@ -120,7 +120,7 @@ public class TransportLifecycle {
         if (current != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             current.close();
         }
-        // Dev mode: keep it for the next start; the JVM's exit ends it (our threads are daemons).
+        // Dev mode: keep it for the next start; TransportHotReplacementSetup closes it when dev mode ends.
     }
 
     /** @return whether shutdown has begun: readiness reports DOWN from then on; any thread */
@@ -135,6 +135,11 @@ public class TransportLifecycle {
 
     private TransportServer open(TransportServer.Key key) throws InterruptedException {
         return TransportServer.open(key, vertx, heartbeatPeriod(config.stallTimeout()));
+    }
+
+    /** Dev mode has ended (not a reload): closes the server kept across reloads; see TransportHotReplacementSetup. */
+    static void closeDevModeServer() {
+        DEV_MODE_SERVER.close();
     }
 
     private TransportServer reuseOrOpen(TransportServer.Key key) throws InterruptedException {

@@ -5,6 +5,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -22,6 +25,8 @@ final class Http1ResponseTracker extends ChannelDuplexHandler {
 
     private int inFlight;
     private boolean draining;
+    /** A close asked from above while a response was in flight; done once it has been written. */
+    private ChannelPromise pendingClose;
 
     /** The tracker of {@code channel}, installed on first use; on the channel's loop. */
     static Http1ResponseTracker of(Channel channel) {
@@ -53,18 +58,43 @@ final class Http1ResponseTracker extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (draining && msg instanceof HttpResponse response) {
+            // The client must not send another request on a connection about to close (RFC 9112 section 9.6).
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         if (msg instanceof LastHttpContent) {
             // Unvoid: a void promise cannot carry a listener, and we must act once the bytes are out.
             ChannelPromise tracked = promise.unvoid();
             tracked.addListener((ChannelFutureListener) f -> {
                 inFlight--;
                 if (draining && inFlight <= 0) {
-                    ctx.channel().close();
+                    ChannelPromise asked = pendingClose;
+                    pendingClose = null;
+                    if (asked != null) {
+                        ctx.close(asked);
+                    } else {
+                        ctx.channel().close();
+                    }
                 }
             });
             ctx.write(msg, tracked);
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * A close asked from above (Quarkus closes every other connection on a dev-mode reload) while a request is in
+     * flight waits for its response, which tells the client {@code Connection: close}: the request was read, so it is
+     * answered rather than lost. Closes from the transport's guard start nearer the socket and do not come here.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (inFlight > 0 && pendingClose == null && ctx.channel().isActive()) {
+            draining = true;
+            pendingClose = promise;
+            return;
+        }
+        ctx.close(promise);
     }
 }

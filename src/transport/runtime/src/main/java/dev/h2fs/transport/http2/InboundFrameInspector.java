@@ -49,7 +49,8 @@ import io.netty.util.ReferenceCountUtil;
  * Being where a connection turns out to speak HTTP/2, it also starts the worker's {@link StreamBudget} counting the
  * connection's streams, and it notes since when a request's header block has been arriving
  * ({@link #headerBlockWaitingSince}), which the connection guard bounds in time as it does HTTP/1.1 request heads: the
- * codec bounds a header block's size, not how slowly it comes.
+ * codec bounds a header block's size, not how slowly it comes. It puts the connection's {@link GracefulGoAway} right
+ * after the HTTP/2 handler, and tells it when the client acknowledges a PING.
  * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
@@ -75,6 +76,8 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     private Mode mode = Mode.UNKNOWN;
     private Http2ConnectionHandler http2;
     private ChannelHandlerContext http2Context;
+    private GracefulGoAway goAway;
+    private boolean pingAckRead;
     private final ClientStreamHistory streams = new ClientStreamHistory();
 
     // Position in the client's byte stream: preface bytes still to skip, then frame by frame.
@@ -115,6 +118,8 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         if (budget != null) {
             budget.watch(http2.connection());
         }
+        goAway = new GracefulGoAway(http2, context);
+        pipeline.addAfter(context.name(), GracefulGoAway.HANDLER_NAME, goAway);
         mode = Mode.HTTP2;
     }
 
@@ -147,6 +152,9 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             payloadLeft = header.payloadLength();
             int type = header.type();
             int streamId = header.streamId();
+            if (type == Http2FrameTypes.PING && (header.flags() & Http2Flags.ACK) != 0) {
+                pingAckRead = true;
+            }
             if (type == Http2FrameTypes.HEADERS || type == Http2FrameTypes.CONTINUATION) {
                 inHeaderBlock = true;
                 frameEndsHeaderBlock = (header.flags() & Http2Flags.END_HEADERS) != 0;
@@ -174,6 +182,11 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         }
         buf.readerIndex(forwarded);
         ctx.fireChannelRead(buf);
+        if (pingAckRead) {
+            // After the frames read with the ACK have reached Netty: the streams they open count as opened.
+            pingAckRead = false;
+            goAway.pingAcknowledged();
+        }
     }
 
     private void endHeaderBlock() {

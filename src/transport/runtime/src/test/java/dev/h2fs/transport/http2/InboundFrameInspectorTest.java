@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * The inspector in front of a real Netty server {@link Http2ConnectionHandler} (the one Vert.x extends), fed raw
- * client frames. The server answers every request that ends with {@code :status 200} and END_STREAM, and resets a
- * stream whose request path is {@code /reset}.
+ * client frames. The server answers every request that ends (with its HEADERS or its DATA) with {@code :status 200}
+ * and END_STREAM, and resets a stream whose request path is {@code /reset}.
  */
 class InboundFrameInspectorTest {
 
@@ -38,10 +39,12 @@ class InboundFrameInspectorTest {
     private static final int HEADERS = 0x1;
     private static final int RST_STREAM = 0x3;
     private static final int SETTINGS = 0x4;
+    private static final int PING = 0x6;
     private static final int GOAWAY = 0x7;
     private static final int CONTINUATION = 0x9;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
+    private static final int ACK = 0x1;
 
     private final DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
     private EmbeddedChannel channel;
@@ -199,6 +202,63 @@ class InboundFrameInspectorTest {
         return new DefaultHttp2Headers().method("GET").scheme("http").authority("localhost").path(path);
     }
 
+    // ---- a close from above: the two-phase GOAWAY of GracefulGoAway, which the inspector installs and tells of ACKs
+
+    @Test
+    void aCloseAnnouncesGoAwayAndPingAndStillServesStreamsTheClientSentMeanwhile() {
+        server();
+        channel.writeInbound(request(1, true));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1)), frames());
+
+        closeFromAbove();
+        assertEquals(List.of(new Frame(GOAWAY, Integer.MAX_VALUE, 0), new Frame(PING, 0, -1)), frames());
+        assertTrue(channel.isOpen());
+
+        channel.writeInbound(request(3, true)); // sent before the client read the GOAWAY: served, not refused
+        assertEquals(List.of(new Frame(HEADERS, 3, -1)), frames());
+
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(PING, ACK, 0, new byte[8])));
+        assertEquals(List.of(new Frame(GOAWAY, 3, 0)), frames());
+        assertFalse(channel.isOpen(), "no stream left open: closed after the final GOAWAY");
+    }
+
+    @Test
+    void withoutAPingAckTheFinalGoAwayFollowsAfterTheBound() {
+        server();
+        channel.freezeTime();
+        channel.writeInbound(request(1, true));
+        frames();
+        closeFromAbove();
+        assertEquals(List.of(new Frame(GOAWAY, Integer.MAX_VALUE, 0), new Frame(PING, 0, -1)), frames());
+
+        channel.advanceTimeBy(GracefulGoAway.ACK_BOUND_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen());
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(new Frame(GOAWAY, 1, 0)), frames());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aStreamStillOpenAtTheFinalGoAwayIsServedBeforeTheConnectionCloses() {
+        server();
+        channel.writeInbound(request(1, false)); // its body is still to come
+        closeFromAbove();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(PING, ACK, 0, new byte[8])));
+        assertEquals(List.of(new Frame(GOAWAY, Integer.MAX_VALUE, 0), new Frame(PING, 0, -1),
+                new Frame(GOAWAY, 1, 0)), frames());
+        assertTrue(channel.isOpen(), "stream 1 is still open");
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(DATA, END_STREAM, 1, new byte[0])));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1)), frames());
+        assertFalse(channel.isOpen());
+    }
+
+    /** As Vert.x closes a connection: from the pipeline's tail (EmbeddedChannel.close() would also cancel timers). */
+    private void closeFromAbove() {
+        channel.pipeline().close();
+    }
+
     private byte[] block(Http2Headers headers) {
         ByteBuf out = Unpooled.buffer();
         try {
@@ -296,6 +356,11 @@ class InboundFrameInspectorTest {
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            if (endOfStream) {
+                http2.encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("200"), 0, true,
+                        ctx.newPromise());
+                ctx.flush();
+            }
             return data.readableBytes() + padding;
         }
     }
