@@ -9,16 +9,17 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.quarkus.runtime.Startup;
+
 import dev.h2fs.files.cache.CacheLimits;
 import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.config.FilesConfig;
 import dev.h2fs.files.store.FileStore;
 import dev.h2fs.files.upload.UploadService;
-import io.quarkus.runtime.Startup;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 
 /**
  * Wires the plain (CDI-free, unit-testable) store, cache and upload classes into beans.
@@ -49,7 +50,8 @@ public class FileServiceBeans {
     FileStore fileStore(FilesConfig config, FileCache cache) {
         FileStore store = new FileStore(config.dir(), name -> cache.invalidate(name.value()));
         int removed = store.removeStaleTempFiles(config.staleUploadAge());
-        LOG.infof("file store at %s%s", store.root(), removed > 0 ? " (removed " + removed + " stale upload temp files)" : "");
+        LOG.infof("file store at %s%s", store.root(),
+                removed > 0 ? " (removed " + removed + " stale upload temp files)" : "");
         return store;
     }
 

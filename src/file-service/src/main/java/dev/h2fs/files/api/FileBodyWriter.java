@@ -16,9 +16,6 @@ import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
-import dev.h2fs.files.cache.FileMeta;
-import dev.h2fs.files.config.FilesConfig;
-
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.MultiMap;
@@ -26,6 +23,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+
+import dev.h2fs.files.cache.FileMeta;
+import dev.h2fs.files.config.FilesConfig;
 
 /**
  * Writes {@link FileBody} responses without copying mapped bytes: the mapping is wrapped, not
@@ -55,7 +55,8 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
     }
 
     @Override
-    public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target, MediaType mediaType) {
+    public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target,
+            MediaType mediaType) {
         return FileBody.class.isAssignableFrom(type);
     }
 
@@ -88,7 +89,8 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
      * HTTP/2 header encoder hashes and compares every value on every response, which costs less on these than on
      * strings. Kept with the mapping (see {@code MappedFile.encodedHead}).
      */
-    record Head(long size, CharSequence contentType, CharSequence length, CharSequence etag, CharSequence lastModified) {
+    record Head(long size, CharSequence contentType, CharSequence length, CharSequence etag,
+            CharSequence lastModified) {
 
         static Head of(FileMeta meta) {
             return new Head(meta.size(), HttpHeaders.createOptimized(meta.contentType()),
@@ -107,7 +109,8 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
     public void writeTo(FileBody body, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
             MultivaluedMap<String, Object> httpHeaders, OutputStream out) throws IOException {
         if (body instanceof FileBody.Whole || body instanceof FileBody.Mapped) {
-            ByteBuffer bytes = body instanceof FileBody.Whole whole ? whole.file().slice(0, whole.file().meta().size())
+            ByteBuffer bytes = body instanceof FileBody.Whole whole
+                    ? whole.file().slice(0, whole.file().meta().size())
                     : ((FileBody.Mapped) body).bytes().duplicate();
             byte[] chunk = new byte[Math.min(64 * 1024, Math.max(1, bytes.remaining()))];
             while (bytes.hasRemaining()) {

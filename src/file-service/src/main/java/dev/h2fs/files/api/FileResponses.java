@@ -1,6 +1,5 @@
 package dev.h2fs.files.api;
 
-
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 

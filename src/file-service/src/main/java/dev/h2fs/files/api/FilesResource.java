@@ -22,6 +22,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
 import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.cache.FileContent;
 import dev.h2fs.files.cache.MappedFile;
@@ -31,10 +36,6 @@ import dev.h2fs.files.store.StoredFile;
 import dev.h2fs.files.upload.UploadRejectedException;
 import dev.h2fs.files.upload.UploadService;
 import dev.h2fs.files.upload.UploadedFile;
-import io.smallrye.common.annotation.Blocking;
-import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The file API. GET and HEAD are non-blocking: a cache hit is answered synchronously on the I/O
@@ -106,7 +107,8 @@ public class FilesResource {
         if (problem != null) {
             return Responses.text(Response.Status.BAD_REQUEST, problem);
         }
-        return store.delete(new FileName(name)) ? Response.noContent().build()
+        return store.delete(new FileName(name))
+                ? Response.noContent().build()
                 : Responses.text(Response.Status.NOT_FOUND, "no such file: " + name);
     }
 

@@ -18,6 +18,7 @@ final class Responses {
     }
 
     static Response text(int status, String reason) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(reason + "\n").build();
+        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(reason + "\n")
+                .build();
     }
 }

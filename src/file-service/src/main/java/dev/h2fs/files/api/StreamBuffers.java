@@ -6,8 +6,9 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.h2fs.files.config.FilesConfig;
 import io.quarkus.runtime.Startup;
+
+import dev.h2fs.files.config.FilesConfig;
 
 /**
  * Bounds the heap held by streamed downloads across the whole service: the chunks read from disk and handed to a

@@ -5,9 +5,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.h2fs.files.upload.UploadRejectedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+
+import dev.h2fs.files.upload.UploadRejectedException;
 
 /**
  * Answers a failed upload with its status and reason. A 413 sent before the body was read also

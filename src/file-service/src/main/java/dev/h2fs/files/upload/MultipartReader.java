@@ -29,7 +29,9 @@ public final class MultipartReader {
     static final int MAX_PARTS = 1000;
     private static final int BUFFER_SIZE = 64 * 1024;
 
-    private enum State { PREAMBLE, BODY, AFTER_DELIMITER, DONE }
+    private enum State {
+        PREAMBLE, BODY, AFTER_DELIMITER, DONE
+    }
 
     private final InputStream in;
     /** CRLF "--" boundary: every delimiter, the first included, since we seed the buffer with CRLF. */
@@ -189,7 +191,8 @@ public final class MultipartReader {
                 require(1);
                 byte c = buf[pos++];
                 if (++total > MAX_HEADER_BYTES) {
-                    throw new MalformedMultipartException("multipart part headers exceed " + MAX_HEADER_BYTES + " bytes");
+                    throw new MalformedMultipartException(
+                            "multipart part headers exceed " + MAX_HEADER_BYTES + " bytes");
                 }
                 if (c == '\n') {
                     break;
@@ -296,7 +299,7 @@ public final class MultipartReader {
             }
             value = sb.toString();
         }
-        return new String[] {key, value};
+        return new String[] { key, value };
     }
 
     /** Ensures {@code n} unread bytes are buffered. */

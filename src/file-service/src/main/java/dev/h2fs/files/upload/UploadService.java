@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.h2fs.files.store.FileName;
 import dev.h2fs.files.store.FileStore;
 import dev.h2fs.files.store.StorageFullException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Stores the {@code file} parts of a {@code multipart/form-data} body. Each part streams into its
@@ -92,7 +93,8 @@ public final class UploadService {
                 result.add(copy(reader, file, name, maxUploadSize));
             }
             if (staged.isEmpty()) {
-                throw new UploadRejectedException(400, "malformed", "no part named '" + FIELD + "' with a filename", null);
+                throw new UploadRejectedException(400, "malformed", "no part named '" + FIELD + "' with a filename",
+                        null);
             }
             for (int i = 0; i < staged.size(); i++) {
                 commit(staged.get(i), names.get(i));
@@ -193,7 +195,8 @@ public final class UploadService {
     }
 
     private static UploadRejectedException tooLarge(long limit, Throwable cause) {
-        return new UploadRejectedException(413, "too_large", "upload larger than the limit of " + limit + " bytes", cause);
+        return new UploadRejectedException(413, "too_large", "upload larger than the limit of " + limit + " bytes",
+                cause);
     }
 
     private static MessageDigest sha256() {

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * Readers racing repeated re-uploads of one name only ever see one complete version: every body

@@ -61,8 +61,8 @@ class ConditionsTest {
 
     @Test
     void malformedOrMultipleRangesServeTheWholeFile() {
-        for (String r : new String[] {"bytes=5-1", "bytes=a-b", "items=0-1", "bytes=0-1,5-6", "bytes=", "bytes=--1",
-            "bytes=99999999999999999999-"}) {
+        for (String r : new String[] { "bytes=5-1", "bytes=a-b", "items=0-1", "bytes=0-1,5-6", "bytes=", "bytes=--1",
+                "bytes=99999999999999999999-" }) {
             assertInstanceOf(Conditions.Full.class, eval(null, null, r, null), r);
         }
     }

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.h2fs.files.TestFiles;
 
 /** Path traversal and illegal names: always a 4xx, never a 5xx, never a file outside the store. */
 @QuarkusTest
@@ -33,8 +34,8 @@ class FileNameValidationTest {
     java.net.URL base;
 
     @ParameterizedTest
-    @ValueSource(strings = {"a%2Fb", "..%2F..%2Fetc%2Fpasswd", "a%5Cb", "a%00b", "%2Fetc%2Fpasswd",
-        "name%20with%20space", "caf%C3%A9", "a:b", "a*b"})
+    @ValueSource(strings = { "a%2Fb", "..%2F..%2Fetc%2Fpasswd", "a%5Cb", "a%00b", "%2Fetc%2Fpasswd",
+            "name%20with%20space", "caf%C3%A9", "a:b", "a*b" })
     void illegalNameGets400OnGet(String encoded) {
         given().urlEncodingEnabled(false).get("/files/" + encoded).then().statusCode(400);
         given().urlEncodingEnabled(false).head("/files/" + encoded).then().statusCode(400);
@@ -51,8 +52,8 @@ class FileNameValidationTest {
         // Sent as is (no client-side normalisation): the server may normalise or refuse, but must
         // neither fail nor serve a file from outside the store.
         // %2E is an encoded unreserved '.', which RFC 3986 normalisation turns into a dot-segment.
-        for (String path : new String[] {"/files/../../../../etc/passwd", "/files/..", "/files/./../pom.xml",
-            "/files/%2E%2E", "/files/%2e%2e/%2e%2e/etc/passwd"}) {
+        for (String path : new String[] { "/files/../../../../etc/passwd", "/files/..", "/files/./../pom.xml",
+                "/files/%2E%2E", "/files/%2e%2e/%2e%2e/etc/passwd" }) {
             String status = rawRequestStatusLine("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             int code = Integer.parseInt(status.split(" ")[1]);
             assertTrue(code >= 400 && code < 500, path + " -> " + status);
@@ -60,10 +61,10 @@ class FileNameValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../escape.txt", "a/b.txt", "..", ".", "c:\\x.txt", "with space.txt", "/abs.txt"})
+    @ValueSource(strings = { "../escape.txt", "a/b.txt", "..", ".", "c:\\x.txt", "with space.txt", "/abs.txt" })
     void uploadWithIllegalFilenameGets400AndStoresNothing(String filename) throws IOException {
         long before = countEntries();
-        given().multiPart("file", filename, new byte[] {1, 2, 3}).post("/files").then().statusCode(400);
+        given().multiPart("file", filename, new byte[] { 1, 2, 3 }).post("/files").then().statusCode(400);
         assertEquals(before, countEntries());
     }
 
@@ -75,7 +76,8 @@ class FileNameValidationTest {
         Files.createSymbolicLink(storeDir.resolve(name), outside);
         try {
             given().get("/files/" + name).then().statusCode(404);
-            given().get("/files").then().statusCode(200).body("findAll { it.name == '" + name + "' }.size()", equalTo(0));
+            given().get("/files").then().statusCode(200).body("findAll { it.name == '" + name + "' }.size()",
+                    equalTo(0));
         } finally {
             Files.deleteIfExists(storeDir.resolve(name));
             Files.deleteIfExists(outside);

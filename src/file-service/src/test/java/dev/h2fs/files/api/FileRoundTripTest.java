@@ -12,9 +12,10 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+
+import dev.h2fs.files.TestFiles;
 
 @QuarkusTest
 class FileRoundTripTest {

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
-import dev.h2fs.files.VertxExchange;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Future;
@@ -26,6 +24,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+
+import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.VertxExchange;
 
 /** The file API over cleartext HTTP/2 with prior knowledge (no Upgrade), as h2load and nghttp speak it. */
 @QuarkusTest
@@ -52,7 +53,8 @@ class Http2PriorKnowledgeTest {
     record Reply(int status, HttpVersion version, String header, Buffer body) {
     }
 
-    private Reply send(HttpMethod method, String path, String contentType, byte[] body, String header) throws Exception {
+    private Reply send(HttpMethod method, String path, String contentType, byte[] body, String header)
+            throws Exception {
         RequestOptions options = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
                 .setURI(path);
         if (contentType != null) {

@@ -12,8 +12,9 @@ import java.util.Arrays;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * Another replica on a shared volume replaces a file the way ours do (temp file, rename): this replica's cache,

@@ -26,7 +26,8 @@ class StreamBuffersTest {
     void releaseRunsEveryParkedRetryOnce() {
         StreamBuffers buffers = new StreamBuffers(4, 4);
         AtomicInteger retries = new AtomicInteger();
-        assertTrue(buffers.takeOrWait(4, () -> { }));
+        assertTrue(buffers.takeOrWait(4, () -> {
+        }));
         assertFalse(buffers.takeOrWait(4, retries::incrementAndGet));
         assertFalse(buffers.takeOrWait(4, retries::incrementAndGet));
         buffers.release(4);

@@ -76,7 +76,8 @@ class HpackBombTest {
             attacker.frame(HEADERS, END_HEADERS | END_STREAM, 1, block);
             List<RawH2.Frame> answer = attacker.readUntilStreamEnds(1);
             assertEquals(431, status(answer, 1));
-            RawH2.Frame reset = answer.get(answer.size() - 1).type() == RST_STREAM ? answer.get(answer.size() - 1)
+            RawH2.Frame reset = answer.get(answer.size() - 1).type() == RST_STREAM
+                    ? answer.get(answer.size() - 1)
                     : attacker.readUntil(f -> f.type() == RST_STREAM && f.stream() == 1, 5_000);
             assertNotNull(reset, "stream not reset");
             assertEquals(PROTOCOL_ERROR, reset.errorCode());

@@ -13,12 +13,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
-import dev.h2fs.files.api.StreamBuffers;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.api.StreamBuffers;
 
 /**
  * One-byte-window hoarding of streamed downloads: as {@link ZeroWindowDownloadHoardingTest}, but the client opens each

@@ -111,8 +111,8 @@ public final class RawH2 implements AutoCloseable {
 
     /** The 9-byte header of a frame with a payload of {@code length} bytes (RFC 9113 section 4.1). */
     public static byte[] frameHeader(int length, int type, int flags, int stream) {
-        return new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-            (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
+        return new byte[] { (byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+                (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream };
     }
 
     public RawH2 flush() throws IOException {
@@ -173,7 +173,7 @@ public final class RawH2 implements AutoCloseable {
         start += (headers.flags() & 0x20) != 0 ? 5 : 0; // PRIORITY: dependency and weight
         byte[] p = java.util.Arrays.copyOfRange(all, start, all.length);
         int first = p[0] & 0xff;
-        int[] statics = {200, 204, 206, 304, 400, 404, 500};
+        int[] statics = { 200, 204, 206, 304, 400, 404, 500 };
         if (first >= 0x88 && first <= 0x8e) {
             return statics[first - 0x88];
         }
@@ -213,7 +213,7 @@ public final class RawH2 implements AutoCloseable {
     }
 
     public static byte[] int32(int v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+        return new byte[] { (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v };
     }
 
     /** The next frame, or null when the server closed the connection. */
@@ -232,7 +232,8 @@ public final class RawH2 implements AutoCloseable {
             return null; // reset by the server: as closed
         }
         int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
-        int stream = ((header[5] & 0x7f) << 24) | ((header[6] & 0xff) << 16) | ((header[7] & 0xff) << 8) | (header[8] & 0xff);
+        int stream = ((header[5] & 0x7f) << 24) | ((header[6] & 0xff) << 16) | ((header[7] & 0xff) << 8)
+                | (header[8] & 0xff);
         byte[] payload = new byte[length];
         try {
             in.readFully(payload);

@@ -25,11 +25,12 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
-import dev.h2fs.transport.TransportLifecycle;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.h2fs.files.TestFiles;
+import dev.h2fs.transport.TransportLifecycle;
 
 /**
  * Zero-window and non-reading clients against {@code h2fs.transport.guard.write-stall-timeout} (2 s in

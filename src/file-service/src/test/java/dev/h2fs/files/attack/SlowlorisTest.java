@@ -19,10 +19,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.transport.TransportLifecycle;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.h2fs.transport.TransportLifecycle;
 
 /**
  * Slowloris: request heads, HTTP/2 prefaces and HTTP/2 header blocks (HEADERS, CONTINUATION) trickled one byte every
@@ -95,9 +96,9 @@ class SlowlorisTest {
             socket.getOutputStream().write(RawH2.prefaceBytes());
             // A SETTINGS frame of 6 settings (45 bytes), one byte at a time: 9 s if nobody intervened.
             ByteArrayOutputStream settings = new ByteArrayOutputStream();
-            settings.writeBytes(new byte[] {0, 0, 36, 0x4, 0, 0, 0, 0, 0});
+            settings.writeBytes(new byte[] { 0, 0, 36, 0x4, 0, 0, 0, 0, 0 });
             for (int i = 0; i < 6; i++) {
-                settings.writeBytes(new byte[] {0, 0x3, 0, 0, 0, 100}); // MAX_CONCURRENT_STREAMS = 100
+                settings.writeBytes(new byte[] { 0, 0x3, 0, 0, 0, 100 }); // MAX_CONCURRENT_STREAMS = 100
             }
             assertTrickleIsCut(socket, settings.toByteArray(), bystander, connected);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.URL;
 import java.util.concurrent.TimeUnit;
 
-import dev.h2fs.files.TestFiles;
 import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +14,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * The innocent bystander of every attack test: downloads a known file over a fresh h2c connection (Vert.x client,

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * Zero-window hoarding of streamed downloads: a client asks for a file too large to be mapped (it is streamed from

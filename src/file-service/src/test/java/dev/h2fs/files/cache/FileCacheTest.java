@@ -33,10 +33,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.h2fs.files.TestFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.BlockingOperationNotAllowedException;
 import io.vertx.core.Vertx;
+
+import dev.h2fs.files.TestFiles;
 
 class FileCacheTest {
 

@@ -266,8 +266,10 @@ class DeployManifestsTest {
                 assertTrue(list(def.get("ports")).stream().map(p -> str(p).replaceAll("/.*", ""))
                         .anyMatch(p -> p.endsWith(":" + port)), service + ": PORT " + port + " is not published");
                 Object test = map(def.get("healthcheck")).get("test");
-                String command = test instanceof List<?> l ? l.stream().map(String::valueOf)
-                        .collect(Collectors.joining(" ")) : str(test);
+                String command = test instanceof List<?> l
+                        ? l.stream().map(String::valueOf)
+                                .collect(Collectors.joining(" "))
+                        : str(test);
                 assertNotNull(command, service + ": no healthcheck");
                 Matcher m = url.matcher(command);
                 assertTrue(m.find(), service + ": no URL in healthcheck " + command);
@@ -320,7 +322,7 @@ class DeployManifestsTest {
     @Test
     void dashboardQueriesNameMetricsTheServiceExports() throws IOException {
         given().get("/files").then().statusCode(200);
-        given().multiPart("file", "bad/name", new byte[] {1}).post("/files").then().statusCode(400);
+        given().multiPart("file", "bad/name", new byte[] { 1 }).post("/files").then().statusCode(400);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> exported = new TreeSet<>();
         Matcher sample = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)").matcher(metrics);

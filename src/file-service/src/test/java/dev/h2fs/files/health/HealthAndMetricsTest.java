@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.h2fs.files.TestFiles;
 
 @QuarkusTest
 class HealthAndMetricsTest {
@@ -30,7 +31,7 @@ class HealthAndMetricsTest {
         TestFiles.upload(name, TestFiles.bytes(5000, 1)).then().statusCode(201);
         given().get("/files/" + name).then().statusCode(200); // miss
         given().get("/files/" + name).then().statusCode(200); // hit
-        given().multiPart("file", "bad/name", new byte[] {1}).post("/files").then().statusCode(400);
+        given().multiPart("file", "bad/name", new byte[] { 1 }).post("/files").then().statusCode(400);
         String after = metrics();
 
         assertTrue(value(after, "h2fs_cache_hits_total") >= value(before, "h2fs_cache_hits_total") + 1);
@@ -61,7 +62,8 @@ class HealthAndMetricsTest {
 
     /** The value of the first sample whose name (with labels, if given) starts the line. */
     private static double value(String metrics, String sample) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

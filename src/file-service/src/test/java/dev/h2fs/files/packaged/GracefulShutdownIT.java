@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.h2fs.files.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -31,6 +30,8 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * SIGTERM with requests in flight, on the packaged service: readiness goes DOWN first, then the listener closes
@@ -72,7 +73,8 @@ class GracefulShutdownIT {
                     h1.setSoTimeout(30_000);
                     OutputStream out = h1.getOutputStream();
                     out.write(("POST /files HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + h1Bytes.length
-                            + "\r\nContent-Type: " + h1Body.contentType() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Type: " + h1Body.contentType() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.write(h1Bytes, 0, h1Bytes.length / 2);
                     out.flush();
                     Thread.sleep(300); // both uploads are now in the server's hands

@@ -19,7 +19,8 @@ class StartupErrorIT {
     void missingTlsKeyFileFailsStartupNamingTheFile() throws Exception {
         Path absent = store.resolve("absent-key.pem");
         try (ServiceProcess service = ServiceProcess.start(Map.of("FILES_DIR", store.toString(), "RUN_MODE", "h2",
-                "TLS_KEY", absent.toString(), "TLS_CERT", Path.of("src/test/resources/tls/cert.pem").toAbsolutePath().toString()))) {
+                "TLS_KEY", absent.toString(), "TLS_CERT",
+                Path.of("src/test/resources/tls/cert.pem").toAbsolutePath().toString()))) {
             assertNotEquals(0, service.awaitExit(60));
             assertTrue(service.output().contains(absent.toString()), service.output());
             assertTrue(service.output().contains("TLS_KEY"), service.output());

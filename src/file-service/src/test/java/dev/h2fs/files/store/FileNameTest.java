@@ -13,14 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileNameTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "index.html", ".hidden", "...", "a-b_c.D9", "x.."})
+    @ValueSource(strings = { "a", "index.html", ".hidden", "...", "a-b_c.D9", "x.." })
     void legalNames(String name) {
         assertNull(FileName.problem(name));
         assertEquals(name, new FileName(name).value());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ".", "..", "a/b", "/abs", "a\\b", "a\u0000b", "a b", "é", "a~b", "a%2Fb", "a:b"})
+    @ValueSource(strings = { "", ".", "..", "a/b", "/abs", "a\\b", "a\u0000b", "a b", "é", "a~b", "a%2Fb", "a:b" })
     void illegalNames(String name) {
         assertNotNull(FileName.problem(name));
         assertTrue(FileName.parse(name).isEmpty());

@@ -42,7 +42,8 @@ public final class TestTls {
 
     /** A handshaken TLS socket to the app offering {@code alpn} (none if empty). */
     public static SSLSocket connect(URL base, String... alpn) throws IOException, GeneralSecurityException {
-        SSLSocket socket = (SSLSocket) trustingTestCert().getSocketFactory().createSocket(base.getHost(), base.getPort());
+        SSLSocket socket = (SSLSocket) trustingTestCert().getSocketFactory().createSocket(base.getHost(),
+                base.getPort());
         socket.setSoTimeout(10_000);
         SSLParameters params = socket.getSSLParameters();
         params.setApplicationProtocols(alpn);

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
-import dev.h2fs.files.VertxExchange;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -34,6 +32,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
+
+import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.VertxExchange;
 
 /** RUN_MODE=h2: TLS with ALPN on the transport's port, over real TLS sockets. */
 @QuarkusTest
@@ -139,7 +140,7 @@ class TlsTest {
         }
         try (SSLSocket socket = (SSLSocket) TestTls.trustingTestCert().getSocketFactory()
                 .createSocket(base.getHost(), base.getPort())) {
-            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledProtocols(new String[] { "TLSv1.2" });
             socket.startHandshake();
             assertEquals("TLSv1.2", socket.getSession().getProtocol());
         }

@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * Every way an upload can go wrong: the client gets a 4xx with a reason, the previous content under
@@ -49,22 +50,23 @@ class BadUploadTest {
     @Test
     void multipartWithoutBoundaryGets400() {
         String name = existing();
-        given().contentType("multipart/form-data").body("--x\r\n\r\nabc\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII)).post("/files").then()
+        given().contentType("multipart/form-data")
+                .body("--x\r\n\r\nabc\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII)).post("/files").then()
                 .statusCode(400).body(containsString("boundary"));
         assertIntact(name);
     }
 
     @Test
     void invalidBoundaryGets400() {
-        given().contentType("multipart/form-data; boundary=" + "b".repeat(71)).body(new byte[] {'x'}).post("/files")
+        given().contentType("multipart/form-data; boundary=" + "b".repeat(71)).body(new byte[] { 'x' }).post("/files")
                 .then().statusCode(400).body(containsString("boundary"));
-        given().contentType("multipart/form-data; boundary=\"bad{char}\"").body(new byte[] {'x'}).post("/files")
+        given().contentType("multipart/form-data; boundary=\"bad{char}\"").body(new byte[] { 'x' }).post("/files")
                 .then().statusCode(400);
     }
 
     @Test
     void notMultipartGets415() {
-        given().contentType("application/octet-stream").body(new byte[] {1}).post("/files").then().statusCode(415);
+        given().contentType("application/octet-stream").body(new byte[] { 1 }).post("/files").then().statusCode(415);
     }
 
     @Test
@@ -81,7 +83,7 @@ class BadUploadTest {
     void partWithoutFilenameGets400() {
         String name = existing();
         TestFiles.Multipart body = new TestFiles.Multipart("nofn")
-                .part("Content-Disposition: form-data; name=\"file\"", new byte[] {1, 2});
+                .part("Content-Disposition: form-data; name=\"file\"", new byte[] { 1, 2 });
         given().contentType(body.contentType()).body(body.close()).post("/files").then().statusCode(400)
                 .body(containsString("no filename"));
         assertIntact(name);
@@ -90,7 +92,7 @@ class BadUploadTest {
     @Test
     void bodyWithoutFilePartGets400() {
         TestFiles.Multipart body = new TestFiles.Multipart("nofile")
-                .part("Content-Disposition: form-data; name=\"other\"", new byte[] {1, 2});
+                .part("Content-Disposition: form-data; name=\"other\"", new byte[] { 1, 2 });
         given().contentType(body.contentType()).body(body.close()).post("/files").then().statusCode(400);
     }
 
@@ -197,7 +199,8 @@ class BadUploadTest {
         assertNoTempFiles();
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
+    private static void waitUntil(java.util.function.BooleanSupplier condition, long millis)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {

@@ -16,10 +16,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import dev.h2fs.files.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.h2fs.files.TestFiles;
 
 /**
  * The store on a 2 MiB tmpfs: an upload that does not fit gets 507, the old content stays, the

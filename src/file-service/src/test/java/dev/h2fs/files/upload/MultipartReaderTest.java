@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import dev.h2fs.files.TestFiles;
 
@@ -45,7 +45,7 @@ class MultipartReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 70, 1000, 100_000})
+    @ValueSource(ints = { 1, 7, 70, 1000, 100_000 })
     void partsComeBackByteForByteWhateverTheReadSizes(int chunk) throws IOException {
         byte[] a = TestFiles.bytes(200_000, 1);
         // Prefixes of the delimiter inside the content (the full delimiter never is: RFC 2046 5.1.1).
@@ -67,8 +67,9 @@ class MultipartReaderTest {
 
     @Test
     void preambleEpilogueAndPaddingAreIgnored() throws IOException {
-        byte[] data = ascii("preamble text\r\n--b  \r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n"
-                + "\r\nhello\r\n--b--\r\nepilogue");
+        byte[] data = ascii(
+                "preamble text\r\n--b  \r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n"
+                        + "\r\nhello\r\n--b--\r\nepilogue");
         MultipartReader reader = new MultipartReader(new ByteArrayInputStream(data), "b");
         assertEquals("x", reader.nextPart().filename());
         assertArrayEquals(ascii("hello"), body(reader));
@@ -120,7 +121,8 @@ class MultipartReaderTest {
 
     @Test
     void garbageAfterDelimiterIsMalformed() {
-        MultipartReader reader = new MultipartReader(new ByteArrayInputStream(ascii("--g junk\r\n\r\nx\r\n--g--")), "g");
+        MultipartReader reader = new MultipartReader(new ByteArrayInputStream(ascii("--g junk\r\n\r\nx\r\n--g--")),
+                "g");
         assertThrows(MalformedMultipartException.class, reader::nextPart);
     }
 
@@ -131,9 +133,11 @@ class MultipartReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
-        "multipart/form-data; boundary=bad{", "multipart/form-data; boundary=\"trailing \"", "multipart/mixed; boundary=x",
-        "text/plain"})
+    @ValueSource(strings = { "multipart/form-data", "multipart/form-data; boundary=",
+            "multipart/form-data; boundary=\"\"",
+            "multipart/form-data; boundary=bad{", "multipart/form-data; boundary=\"trailing \"",
+            "multipart/mixed; boundary=x",
+            "text/plain" })
     void badContentTypesAreMalformed(String contentType) {
         assertThrows(MalformedMultipartException.class, () -> MultipartReader.boundary(contentType));
     }

@@ -37,8 +37,10 @@ final class TlsOptions {
         Path cert = readable(tls.certFile(), "h2fs.transport.tls.cert-file", "TLS_CERT");
         return options.setSsl(true)
                 .setUseAlpn(true)
-                .setAlpnVersions(tls.h2Only() ? List.of(HttpVersion.HTTP_2) : List.of(HttpVersion.HTTP_2,
-                        HttpVersion.HTTP_1_1))
+                .setAlpnVersions(tls.h2Only()
+                        ? List.of(HttpVersion.HTTP_2)
+                        : List.of(HttpVersion.HTTP_2,
+                                HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(key.toString()).setCertPath(cert.toString()))
                 .setEnabledSecureTransportProtocols(PROTOCOLS)
                 .setSslHandshakeTimeout(tls.handshakeTimeout().toMillis())
@@ -61,7 +63,8 @@ final class TlsOptions {
         try {
             Files.newInputStream(path).close();
         } catch (IOException e) {
-            throw new IllegalStateException(key + " (" + variable + "): " + path + " cannot be read: " + e.getMessage());
+            throw new IllegalStateException(
+                    key + " (" + variable + "): " + path + " cannot be read: " + e.getMessage());
         }
         return path;
     }

@@ -58,7 +58,8 @@ public class TransportLifecycle {
     private volatile boolean draining;
     private TransportMetrics metrics;
 
-    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) throws InterruptedException {
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event)
+            throws InterruptedException {
         if (!config.enabled()) {
             LOG.info("h2fs transport disabled (h2fs.transport.enabled=false)");
             return;

@@ -19,10 +19,10 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 
 import dev.h2fs.transport.balance.IndirectTable;
+import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.drain.ConnectionDrain;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamBudget;
-import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.NettyTransport;
 import dev.h2fs.transport.loop.ReusePortListener;
@@ -72,7 +72,8 @@ public final class TransportServer {
         this.transport = NettyTransport.select(key.nativeTransport());
         if (transport == NettyTransport.NIO) {
             Throwable why = key.nativeTransport() ? NettyTransport.epollUnavailabilityCause() : null;
-            LOG.infof("h2fs transport: native epoll %s; using NIO", why == null ? "disabled by configuration"
+            LOG.infof("h2fs transport: native epoll %s; using NIO", why == null
+                    ? "disabled by configuration"
                     : "not available (" + why + ")");
         }
         if (key.mode() == TransportMode.REUSEPORT && !transport.supportsReusePort()) {

@@ -55,7 +55,8 @@ class DevModeRepeatedReloadTest {
 
     /** Two streams held open on two connections fill the budget of two; a third, on a third connection, is refused. */
     private static void assertTheStreamBudgetHolds() throws Exception {
-        try (H2cClient first = H2cClient.priorKnowledge(PORT); H2cClient second = H2cClient.priorKnowledge(PORT);
+        try (H2cClient first = H2cClient.priorKnowledge(PORT);
+                H2cClient second = H2cClient.priorKnowledge(PORT);
                 H2cClient third = H2cClient.priorKnowledge(PORT)) {
             List<CompletableFuture<H2cClient.Answer>> held = List.of(first.send("/dev/held"), second.send("/dev/held"));
             Thread.sleep(1_000); // both have reached the resource, which answers after 3 s

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  */
 final class H2SpecRun {
 
-    private static final Pattern SUMMARY = Pattern.compile("(\\d+) tests, (\\d+) passed, (\\d+) skipped, (\\d+) failed");
+    private static final Pattern SUMMARY = Pattern
+            .compile("(\\d+) tests, (\\d+) passed, (\\d+) skipped, (\\d+) failed");
     private static final Pattern TESTCASE = Pattern.compile(
             "<testcase[^>]*?package=\"([^\"]*)\"[^>]*?classname=\"([^\"]*)\"[^>]*?>(.*?)</testcase>", Pattern.DOTALL);
     /** h2spec 2.2.0's case count in strict mode. */
@@ -59,7 +60,8 @@ final class H2SpecRun {
         Matcher summary = SUMMARY.matcher(output);
         assertTrue(summary.find(), output);
         assertEquals(List.of(), failedCases(Files.readString(report)), output);
-        assertEquals(STRICT_CASES + " tests, " + STRICT_CASES + " passed, 0 skipped, 0 failed", summary.group(), output);
+        assertEquals(STRICT_CASES + " tests, " + STRICT_CASES + " passed, 0 skipped, 0 failed", summary.group(),
+                output);
     }
 
     /** @return {@code "<section> <title>"} of every failed case in h2spec's JUnit report */

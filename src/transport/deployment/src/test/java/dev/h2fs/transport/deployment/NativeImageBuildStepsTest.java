@@ -43,10 +43,12 @@ class NativeImageBuildStepsTest {
             public void execute(BuildContext context) {
                 Set<String> packages = new TreeSet<>();
                 Set<String> classes = new TreeSet<>();
-                for (RuntimeInitializedPackageBuildItem item : context.consumeMulti(RuntimeInitializedPackageBuildItem.class)) {
+                for (RuntimeInitializedPackageBuildItem item : context
+                        .consumeMulti(RuntimeInitializedPackageBuildItem.class)) {
                     packages.add(item.getPackageName());
                 }
-                for (RuntimeInitializedClassBuildItem item : context.consumeMulti(RuntimeInitializedClassBuildItem.class)) {
+                for (RuntimeInitializedClassBuildItem item : context
+                        .consumeMulti(RuntimeInitializedClassBuildItem.class)) {
                     classes.add(item.getClassName());
                 }
                 for (NativeImageConfigBuildItem item : context.consumeMulti(NativeImageConfigBuildItem.class)) {

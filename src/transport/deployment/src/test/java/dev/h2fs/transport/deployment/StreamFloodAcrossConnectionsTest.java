@@ -47,7 +47,8 @@ class StreamFloodAcrossConnectionsTest {
         int port = lifecycle.server().boundAddress().getPort();
         StreamBudget budget = lifecycle.server().workers().get(0).streamBudget();
         assertEquals(2, budget.limit());
-        try (H2cClient first = H2cClient.priorKnowledge(port); H2cClient second = H2cClient.priorKnowledge(port);
+        try (H2cClient first = H2cClient.priorKnowledge(port);
+                H2cClient second = H2cClient.priorKnowledge(port);
                 H2cClient third = H2cClient.priorKnowledge(port)) {
             HeldResource.release = new CompletableFuture<>();
             HeldResource.ARRIVED.set(0);
@@ -63,7 +64,8 @@ class StreamFloodAcrossConnectionsTest {
             }
             assertEquals(2, worker.activeStreams(), "the heartbeat publishes the open streams");
 
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> third.get("/thread/non-blocking"));
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> third.get("/thread/non-blocking"));
             StreamResetException reset = assertInstanceOf(StreamResetException.class, refused.getCause());
             assertEquals(REFUSED_STREAM, reset.getCode());
             assertEquals(1, budget.refused());

@@ -245,7 +245,8 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         if (mode == Mode.HTTP2 && msg instanceof ByteBuf buf
                 && buf.readableBytes() == FrameHeaderReader.LENGTH + RST_STREAM_PAYLOAD_LENGTH) {
             int at = buf.readerIndex();
-            if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH && buf.getByte(at + 3) == Http2FrameTypes.RST_STREAM) {
+            if (buf.getUnsignedMedium(at) == RST_STREAM_PAYLOAD_LENGTH
+                    && buf.getByte(at + 3) == Http2FrameTypes.RST_STREAM) {
                 streams.resetSent(buf.getInt(at + 5) & Integer.MAX_VALUE);
             }
         }

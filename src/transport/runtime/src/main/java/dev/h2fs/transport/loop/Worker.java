@@ -66,7 +66,6 @@ public final class Worker {
         this.heartbeat = new LoopHeartbeat(eventLoop, this::beat);
     }
 
-
     /** Sets how new connections get their HTTP pipeline and guard; connections already open keep theirs. */
     public void install(Consumer<Channel> installer, GuardLimits limits) {
         this.guardLimits = limits;
