@@ -39,7 +39,7 @@ import dev.h2fs.files.VertxExchange;
 /** RUN_MODE=h2: TLS with ALPN on the transport's port, over real TLS sockets. */
 @QuarkusTest
 @TestProfile(TlsTest.Tls.class)
-class TlsTest {
+public class TlsTest {
 
     public static class Tls implements QuarkusTestProfile {
         @Override

@@ -50,12 +50,15 @@ class LoadBalancerEndToEndTest {
         // move to worker 1 and their slots are rewritten. Nothing is shed, everything is served once worker 0 is free.
         CountDownLatch release = hold(server.workers().subList(0, 1));
         List<Socket> burst = new ArrayList<>();
-        for (int i = 1; i <= 24; i++) {
-            burst.add(RawHttp.connect(port));
-            awaitDispatched(server, i);
-            awaitEmpty(server.workers().get(1));
+        try {
+            for (int i = 1; i <= 24; i++) {
+                burst.add(RawHttp.connect(port));
+                awaitDispatched(server, i);
+                awaitEmpty(server.workers().get(1));
+            }
+        } finally {
+            release.countDown(); // a failed assertion must not leave the loop blocked (the shutdown would wait on it)
         }
-        release.countDown();
         int served = serve(burst);
         assertTrue(server.reassignments() > 0, "reassignments: " + server.reassignments());
         assertEquals(0, server.shed());
@@ -64,9 +67,12 @@ class LoadBalancerEndToEndTest {
         // Phase 2: both workers busy, a burst. One connection fits in each queue; the other 8 are shed.
         long shedBefore = server.shed();
         release = hold(server.workers());
-        burst = connect(port, 10);
-        awaitDispatched(server, 24 + 10);
-        release.countDown();
+        try {
+            burst = connect(port, 10);
+            awaitDispatched(server, 24 + 10);
+        } finally {
+            release.countDown();
+        }
         served = serve(burst);
         long shed = server.shed() - shedBefore;
         assertEquals(8, shed);

@@ -1,5 +1,7 @@
 package dev.h2fs.transport.http2;
 
+import org.jboss.logging.Logger;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -50,11 +52,14 @@ import io.netty.util.ReferenceCountUtil;
  * connection's streams, and it notes since when a request's header block has been arriving
  * ({@link #headerBlockWaitingSince}), which the connection guard bounds in time as it does HTTP/1.1 request heads: the
  * codec bounds a header block's size, not how slowly it comes. It puts the connection's {@link GracefulGoAway} right
- * after the HTTP/2 handler, and tells it when the client acknowledges a PING.
+ * after the HTTP/2 handler, and tells it when the client acknowledges a PING; it ends request bodies nobody will read
+ * ({@link UnreadBodyReset}) and keeps a write to a stream the client closed from ending the connection.
  * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
 public final class InboundFrameInspector extends ChannelDuplexHandler {
+
+    private static final Logger LOG = Logger.getLogger(InboundFrameInspector.class);
 
     /** Name of the inspector in the pipeline. */
     public static final String HANDLER_NAME = "h2fs-frame-inspector";
@@ -118,6 +123,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         if (budget != null) {
             budget.watch(http2.connection());
         }
+        http2.connection().addListener(new UnreadBodyReset(http2, context));
         goAway = new GracefulGoAway(http2, context);
         pipeline.addAfter(context.name(), GracefulGoAway.HANDLER_NAME, goAway);
         mode = Mode.HTTP2;
@@ -251,6 +257,29 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             }
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * A write to a stream that has closed meanwhile is a stream-level event, not a connection error. Vert.x queues a
+     * response written from a worker thread (a blocking method's answer) and checks for a reset only when queueing; if
+     * the client resets the stream before the queued write runs, Netty fails the write's void promise with "Stream no
+     * longer exists", which Netty fires here as an exception, and Vert.x's handler then closes the whole connection:
+     * every other stream on it lost (seen: an upload reset mid-body took its neighbour down with it). The stream is
+     * gone and the write's buffer released; nothing is left to do, so the exception goes no further.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (mode == Mode.HTTP2 && isWriteToClosedStream(cause)) {
+            LOG.debugf("write to a closed stream dropped on %s: %s", ctx.channel(), cause.getMessage());
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    /** Netty's failures of a HEADERS (IllegalStateException) or DATA (IllegalArgumentException) write, only those. */
+    static boolean isWriteToClosedStream(Throwable cause) {
+        return (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException)
+                && cause.getMessage() != null && cause.getMessage().startsWith("Stream no longer exists: ");
     }
 
     @Override

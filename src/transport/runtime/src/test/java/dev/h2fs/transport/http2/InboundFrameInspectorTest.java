@@ -30,7 +30,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 /**
  * The inspector in front of a real Netty server {@link Http2ConnectionHandler} (the one Vert.x extends), fed raw
  * client frames. The server answers every request that ends (with its HEADERS or its DATA) with {@code :status 200}
- * and END_STREAM, and resets a stream whose request path is {@code /reset}.
+ * and END_STREAM, answers {@code /early} so at once, before its body, and resets a stream whose request path is
+ * {@code /reset}.
  */
 class InboundFrameInspectorTest {
 
@@ -202,6 +203,35 @@ class InboundFrameInspectorTest {
         return new DefaultHttp2Headers().method("GET").scheme("http").authority("localhost").path(path);
     }
 
+    @Test
+    void aWriteToAStreamTheClientResetEndsThereNotInAConnectionError() {
+        server();
+        channel.writeInbound(request(1, false)); // a request whose body is still coming
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(RST_STREAM, 0, 1, new byte[] { 0, 0, 0, 8 })));
+        // A response queued before the reset is written now, as Vert.x does, on a void promise.
+        Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+        ChannelHandlerContext http2Context = channel.pipeline().context(http2);
+        http2.encoder().writeHeaders(http2Context, 1, new DefaultHttp2Headers().status("400"), 0, false,
+                channel.voidPromise());
+        http2.encoder().writeData(http2Context, 1, Unpooled.wrappedBuffer(new byte[] { 1 }), 0, true,
+                channel.voidPromise());
+        channel.checkException(); // nothing reached the end of the pipeline, where Vert.x would close
+        assertTrue(channel.isOpen());
+        assertEquals(List.of(), frames());
+        channel.writeInbound(request(3, true));
+        assertEquals(List.of(new Frame(HEADERS, 3, -1)), frames());
+    }
+
+    @Test
+    void aResponseCompleteBeforeItsRequestEndsTheRequestBodyWithNoError() {
+        server();
+        channel.writeInbound(Unpooled.wrappedBuffer(frame(HEADERS, END_HEADERS, 1, block(get("/early")))));
+        assertEquals(List.of(new Frame(HEADERS, 1, -1), new Frame(RST_STREAM, 1, 0)), frames());
+        channel.writeInbound(request(3, false)); // a body still to come, response not yet written: left alone
+        assertEquals(List.of(), frames());
+        assertTrue(channel.isOpen());
+    }
+
     // ---- a close from above: the two-phase GOAWAY of GracefulGoAway, which the inspector installs and tells of ACKs
 
     @Test
@@ -341,7 +371,7 @@ class InboundFrameInspectorTest {
                 boolean endOfStream) {
             if ("/reset".contentEquals(String.valueOf(headers.path()))) {
                 http2.resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
-            } else if (endOfStream) {
+            } else if (endOfStream || "/early".contentEquals(String.valueOf(headers.path()))) {
                 http2.encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("200"), 0, true,
                         ctx.newPromise());
             }
