@@ -79,6 +79,10 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
         } else if (body instanceof FileBody.Mapped mapped) {
             response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
         } else if (body instanceof FileBody.Streamed streamed) {
+            if (!streamed.take()) {
+                response.reset(); // the request ended before its body could be written; the channel is closed
+                return;
+            }
             new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool(), buffers,
                     new StallTimer(vertx, streamStallMillis)).start();
         }
@@ -119,6 +123,9 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
                 out.write(chunk, 0, n);
             }
         } else if (body instanceof FileBody.Streamed streamed) {
+            if (!streamed.take()) {
+                throw new IOException("the request ended before its body could be written");
+            }
             try (var channel = streamed.file().channel()) {
                 ByteBuffer chunk = ByteBuffer.allocate(streamed.file().chunkSize());
                 long pos = streamed.offset();

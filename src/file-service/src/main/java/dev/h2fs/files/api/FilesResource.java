@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.NonBlocking;
@@ -135,11 +137,24 @@ public class FilesResource {
      */
     @ServerExceptionMapper
     public Uni<Response> loadMiss(CacheMiss miss) {
+        ResteasyReactiveRequestContext request = CurrentRequestManager.get();
         return Uni.createFrom().item(() -> load(miss.name))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(content -> content.isEmpty()
                         ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + miss.name)
-                        : FileResponses.build(content.get(), miss.headers, miss.head));
+                        : closedAtTheLatestOnEnd(FileResponses.build(content.get(), miss.headers, miss.head),
+                                request));
+    }
+
+    /**
+     * A streamed body holds an open channel until its writer takes it. A client that resets the stream before then
+     * may keep the writer from ever running; the request's end closes the channel in that case.
+     */
+    private static Response closedAtTheLatestOnEnd(Response response, ResteasyReactiveRequestContext request) {
+        if (response.getEntity() instanceof FileBody.Streamed streamed) {
+            request.registerCompletionCallback(failure -> streamed.releaseUntaken());
+        }
+        return response;
     }
 
     /**
