@@ -167,6 +167,7 @@ public final class FileStore {
     public final class StagedFile implements AutoCloseable {
         private final Path temp;
         private final FileChannel channel;
+        private boolean synced;
         private boolean done;
 
         private StagedFile(Path temp, FileChannel channel) {
@@ -180,14 +181,33 @@ public final class FileStore {
         }
 
         /**
-         * Makes the content durable and visible under {@code name}: fsync the data, rename over
-         * the old file (atomic on POSIX), fsync the directory so the rename survives a crash.
+         * Makes the content durable: fsync the data and close the channel. Space and I/O errors (ENOSPC at fsync on
+         * file systems that allocate late, EIO) surface here, before anything is visible; the temp file is then
+         * deleted. Calling it again does nothing.
          */
-        public void commit(FileName name) throws IOException {
-            Path target = root.resolve(name.value());
+        public void sync() throws IOException {
+            if (synced) {
+                return;
+            }
             try {
                 channel.force(true);
                 channel.close();
+                synced = true;
+            } catch (IOException e) {
+                discard();
+                throw StorageFullException.isStorageFull(e) ? new StorageFullException(e) : e;
+            }
+        }
+
+        /**
+         * Makes the content durable ({@link #sync}) and visible under {@code name}: rename over the old file (atomic
+         * on POSIX), then fsync the directory so the rename survives a crash. On failure the temp file is deleted
+         * and the old file stays as it was.
+         */
+        public void commit(FileName name) throws IOException {
+            sync();
+            Path target = root.resolve(name.value());
+            try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 done = true;
             } catch (AtomicMoveNotSupportedException e) {

@@ -96,8 +96,18 @@ public final class UploadService {
                 throw new UploadRejectedException(400, "malformed", "no part named '" + FIELD + "' with a filename",
                         null);
             }
+            // All or nothing as far as the file system lets us: every file is made durable before the first
+            // rename, so a full disk or an I/O error fails the request with nothing stored. A rename that still
+            // fails midway cannot take back the ones before it: the answer then names what was stored.
+            for (FileStore.StagedFile file : staged) {
+                sync(file);
+            }
             for (int i = 0; i < staged.size(); i++) {
-                commit(staged.get(i), names.get(i));
+                try {
+                    staged.get(i).commit(names.get(i));
+                } catch (IOException e) {
+                    throw commitFailure(e, names.subList(0, i), names.subList(i, names.size()));
+                }
             }
         } finally {
             staged.forEach(FileStore.StagedFile::discard); // no-op for those committed
@@ -167,12 +177,27 @@ public final class UploadService {
         return new UploadedFile(name.value(), size, HexFormat.of().formatHex(sha256.digest()));
     }
 
-    private static void commit(FileStore.StagedFile file, FileName name) throws UploadRejectedException {
+    private static void sync(FileStore.StagedFile file) throws UploadRejectedException {
         try {
-            file.commit(name);
+            file.sync();
         } catch (IOException e) {
             throw writeFailure(e);
         }
+    }
+
+    /** A rename failed: nothing of this request was stored, or the answer names what was. */
+    private static UploadRejectedException commitFailure(IOException e, List<FileName> stored,
+            List<FileName> notStored) {
+        UploadRejectedException failure = writeFailure(e);
+        if (stored.isEmpty()) {
+            return failure;
+        }
+        return new UploadRejectedException(failure.status(), failure.metricReason(),
+                failure.getMessage() + "; stored: " + names(stored) + "; not stored: " + names(notStored), e);
+    }
+
+    private static String names(List<FileName> names) {
+        return String.join(", ", names.stream().map(FileName::value).toList());
     }
 
     /** A failure reading the request: the client's framing, its size, or the connection. */

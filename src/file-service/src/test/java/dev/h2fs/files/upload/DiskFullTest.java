@@ -81,6 +81,30 @@ class DiskFullTest {
     }
 
     @Test
+    void aMultiFileUploadWhoseSecondFileDoesNotFitStoresNothing() throws IOException {
+        String first = TestFiles.name("full-first");
+        String second = TestFiles.name("full-second");
+        byte[] oldFirst = TestFiles.bytes(50_000, 3);
+        byte[] oldSecond = TestFiles.bytes(50_000, 4);
+        TestFiles.upload(first, oldFirst).then().statusCode(201);
+        TestFiles.upload(second, oldSecond).then().statusCode(201);
+        try {
+            given().multiPart("file", first, TestFiles.bytes(400_000, 5))
+                    .multiPart("file", second, TestFiles.bytes(3 * 1024 * 1024, 6)).post("/files").then()
+                    .statusCode(507).body(containsString("insufficient storage"));
+
+            assertArrayEquals(oldFirst, given().get("/files/" + first).asByteArray(), "first file replaced");
+            assertArrayEquals(oldSecond, given().get("/files/" + second).asByteArray());
+            try (Stream<Path> files = Files.list(MOUNT)) {
+                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".~")).toList());
+            }
+        } finally {
+            given().delete("/files/" + first);
+            given().delete("/files/" + second);
+        }
+    }
+
+    @Test
     void readinessIsDownWhileFreeSpaceIsBelowTheFloor() throws IOException {
         Path filler = MOUNT.resolve("filler.bin");
         try {
