@@ -14,10 +14,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +32,13 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.VertxExchange;
+import dev.h2fs.files.tls.TestTls;
 
 /**
  * SIGTERM with requests in flight, on the packaged service: readiness goes DOWN first, then the listener closes
@@ -46,7 +53,7 @@ class GracefulShutdownIT {
     @Test
     void inFlightUploadsCompleteAndNewConnectionsAreRefusedAfterSigterm() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(Map.of("FILES_DIR", store.toString(), "THREADS", "2"),
-                "-Dh2fs.transport.shutdown-delay=2s", "-Dh2fs.transport.drain-timeout=20s")) {
+                "-Dquarkus.shutdown.delay=2s", "-Dh2fs.transport.drain-timeout=20s")) {
             int port = service.awaitPort();
             Vertx vertx = Vertx.vertx();
             try {
@@ -115,6 +122,94 @@ class GracefulShutdownIT {
                 assertTrue(millis < 10_000, "an idle service took " + millis + " ms to stop");
             }
         }
+    }
+
+    @Test
+    void sigtermUnderMultiplexedLoadFailsNoRequestTheClientSentOverH2c() throws Exception {
+        sigtermUnderMultiplexedLoad(Map.of("FILES_DIR", store.toString(), "THREADS", "2"), new HttpClientOptions());
+    }
+
+    @Test
+    void sigtermUnderMultiplexedLoadFailsNoRequestTheClientSentOverTls() throws Exception {
+        sigtermUnderMultiplexedLoad(Map.of("FILES_DIR", store.toString(), "THREADS", "2", "RUN_MODE", "h2", "TLS_KEY",
+                TestTls.KEY.toString(), "TLS_CERT", TestTls.CERT.toString()),
+                new HttpClientOptions().setSsl(true).setUseAlpn(true)
+                        .setTrustOptions(new PemTrustOptions().addCertPath(TestTls.CERT.toString()))
+                        .setVerifyHost(false));
+    }
+
+    /**
+     * What a rolling update does to a busy client: 20 connections keep 10 GETs each in flight (h2load {@code -c20
+     * -m10}) while the service gets SIGTERM. Every request the client sent completes: the two-phase GOAWAY lets the
+     * streams sent in the same round trip through. Requests the client starts afterwards open new connections, which
+     * are refused once the listener has closed: those were never sent, and are not counted.
+     */
+    private void sigtermUnderMultiplexedLoad(Map<String, String> env, HttpClientOptions options) throws Exception {
+        byte[] content = TestFiles.bytes(4096, 43);
+        try (ServiceProcess service = ServiceProcess.start(env, "-Dquarkus.shutdown.delay=1s",
+                "-Dh2fs.transport.drain-timeout=20s")) {
+            int port = service.awaitPort();
+            Vertx vertx = Vertx.vertx();
+            try {
+                HttpClient client = vertx.httpClientBuilder()
+                        .with(options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                                .setHttp2MultiplexingLimit(10).setDefaultHost("localhost").setDefaultPort(port))
+                        .with(new PoolOptions().setHttp2MaxSize(20))
+                        .withConnectHandler(connection -> connection.goAwayHandler(g -> goAways.incrementAndGet()))
+                        .build();
+                TestFiles.Multipart body = new TestFiles.Multipart("load").file("file", "load.bin", content);
+                byte[] bytes = body.close();
+                assertEquals(201, VertxExchange.start(vertx, () -> client.request(HttpMethod.POST, "/files")
+                        .compose(r -> r.putHeader("Content-Type", body.contentType()).send(Buffer.buffer(bytes)))
+                        .map(r -> r.statusCode())).get(10, TimeUnit.SECONDS));
+
+                for (int lane = 0; lane < 200; lane++) {
+                    vertx.runOnContext(v -> nextGet(client, content));
+                }
+                Thread.sleep(1_000);
+                long before = completed.get();
+                service.terminate();
+                assertExitedOnSigterm(service.awaitExit(30), service);
+                stopping.set(true);
+                Thread.sleep(500); // the last callbacks settle
+
+                assertEquals(List.of(), sentAndFailed, "requests the client had sent that failed");
+                assertTrue(completed.get() > before, "no GET completed after SIGTERM");
+                assertTrue(goAways.get() > 0, "no connection ended with GOAWAY");
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong goAways = new AtomicLong();
+    private final List<String> sentAndFailed = new CopyOnWriteArrayList<>();
+
+    /** One lane of the load: a GET, then the next once it has completed, until a request cannot even be sent. */
+    private void nextGet(HttpClient client, byte[] content) {
+        if (stopping.get()) {
+            return;
+        }
+        client.request(HttpMethod.GET, "/files/load.bin").onComplete(obtained -> {
+            if (obtained.failed()) {
+                return; // no stream: the connection could not be made (listener closed) or was going away
+            }
+            obtained.result().send().compose(r -> r.body().map(b -> {
+                if (r.statusCode() != 200 || !java.util.Arrays.equals(content, b.getBytes())) {
+                    throw new IllegalStateException("status " + r.statusCode() + ", " + b.length() + " bytes");
+                }
+                return b;
+            })).onComplete(done -> {
+                if (done.succeeded()) {
+                    completed.incrementAndGet();
+                    nextGet(client, content);
+                } else {
+                    sentAndFailed.add(String.valueOf(done.cause()));
+                }
+            });
+        });
     }
 
     /** The JVM reports a SIGTERM-initiated exit as 143 (128 + 15); a clean return as 0. Anything else is a crash. */

@@ -121,10 +121,12 @@ public interface TransportConfig {
     Duration drainTimeout();
 
     /**
-     * Graceful shutdown: how long readiness reports DOWN while the listener still accepts, before draining starts,
-     * so that load balancers stop sending new connections first. In Kubernetes a {@code preStop} sleep does the
-     * same. Default {@code 0S}.
+     * Graceful shutdown: how long readiness reports DOWN while the listener still accepts, before draining starts.
+     *
+     * @deprecated Quarkus's own {@code quarkus.shutdown.delay} does this (with {@code quarkus.shutdown.delay-enabled=true}
+     *             at build time); this key still works, waited before Quarkus's delay, and logs a warning.
      */
+    @Deprecated(forRemoval = true)
     @WithDefault("0S")
     Duration shutdownDelay();
 

@@ -2,6 +2,10 @@ package dev.h2fs.transport;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -35,7 +39,12 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * reload has finished, exactly as with Quarkus's own listener. This class is loaded by the extension's (base) class
  * loader, which survives restarts.
  * <p>
- * Thread: the observers run on the Quarkus start/stop thread; {@link #server()} from any thread.
+ * Shutdown follows Quarkus's graceful-shutdown phases ({@link TransportShutdownListener}): pre-shutdown turns readiness
+ * DOWN ({@code quarkus.shutdown.delay} then passes with the listener still accepting), shutdown drains, and the
+ * shutdown event closes what is left.
+ * <p>
+ * Thread: the observers and the shutdown phases run on the Quarkus start/stop thread; {@link #server()} from any
+ * thread.
  */
 @Singleton
 public class TransportLifecycle {
@@ -56,13 +65,19 @@ public class TransportLifecycle {
 
     private volatile TransportServer server;
     private volatile boolean draining;
+    private CompletableFuture<Integer> drain;
     private TransportMetrics metrics;
 
+    @SuppressWarnings("removal") // warns about the deprecated key
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event)
             throws InterruptedException {
         if (!config.enabled()) {
             LOG.info("h2fs transport disabled (h2fs.transport.enabled=false)");
             return;
+        }
+        if (!config.shutdownDelay().isZero()) {
+            LOG.warn("h2fs.transport.shutdown-delay is deprecated and will be removed: set quarkus.shutdown.delay"
+                    + " (the application must also set quarkus.shutdown.delay-enabled=true at build time)");
         }
         TransportServer.Key key = TransportServer.Key.of(config);
         TransportServer opened = LaunchMode.current() == LaunchMode.DEVELOPMENT ? reuseOrOpen(key) : open(key);
@@ -94,24 +109,62 @@ public class TransportLifecycle {
     }
 
     /**
-     * Graceful shutdown, before the rest of the application stops (hence the early priority): readiness DOWN,
-     * optionally a pause so load balancers notice, then drain (no new connections, GOAWAY, in-flight requests
-     * finish within the drain timeout), then close.
+     * Quarkus's pre-shutdown ({@link TransportShutdownListener}): readiness reports DOWN from now on, while the
+     * listener still accepts, for as long as {@code quarkus.shutdown.delay} lasts (Quarkus waits it out after this).
+     * The deprecated {@code h2fs.transport.shutdown-delay} is waited here, for configurations that still set it.
+     */
+    @SuppressWarnings("removal") // the deprecated key keeps working until it is removed
+    void beginShutdown() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        Duration delay = config.shutdownDelay();
+        if (!delay.isZero() && server != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stop waiting; the drain follows
+            }
+        }
+    }
+
+    /**
+     * Quarkus's shutdown ({@link TransportShutdownListener}), and at the latest the shutdown event: no new connection,
+     * every open one closed gracefully. Completes when the last connection has closed or after
+     * {@code h2fs.transport.drain-timeout}; the same drain for every caller.
+     *
+     * @return completes with the connections still open at the end (0 when all closed in time)
+     */
+    synchronized CompletableFuture<Integer> drain() {
+        TransportServer current = server;
+        if (current == null || LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+            return CompletableFuture.completedFuture(0); // dev mode keeps its server across restarts
+        }
+        if (drain == null) {
+            LOG.infof("h2fs transport draining (up to %s)", config.drainTimeout());
+            drain = current.drain(config.drainTimeout());
+        }
+        return drain;
+    }
+
+    /**
+     * The application stops. Quarkus's shutdown listeners have run by now (graceful shutdown); Quarkus waits for
+     * them only with {@code quarkus.shutdown.timeout} set, so the drain is awaited here too, bounded by its own
+     * timeout, before the loops close.
      */
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         TransportServer current = server;
-        draining = true;
-        if (current != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
-            try {
-                Thread.sleep(config.shutdownDelay().toMillis());
-                LOG.infof("h2fs transport draining (up to %s)", config.drainTimeout());
-                int left = current.drain(config.drainTimeout());
-                if (left > 0) {
-                    LOG.warnf("h2fs transport: %d connections still open after the drain timeout; closing them", left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stop waiting; close() below ends what is left
+        beginShutdown();
+        try {
+            int left = drain().get(config.drainTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            if (left > 0) {
+                LOG.warnf("h2fs transport: %d connections still open after the drain timeout; closing them", left);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop waiting; close() below ends what is left
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("h2fs transport: drain did not complete; closing", e);
         }
         server = null;
         if (metrics != null) {

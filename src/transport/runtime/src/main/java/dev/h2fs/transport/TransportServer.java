@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -66,6 +68,8 @@ public final class TransportServer {
     private final AtomicLong reusePortAcceptErrors = new AtomicLong();
     private volatile InetSocketAddress boundAddress;
     private volatile VertxBridge bridge;
+    // Set once by drain(); completed by the last connection's close or by the drain's deadline.
+    private volatile CompletableFuture<Integer> drained;
 
     private TransportServer(Key key, Vertx vertx) {
         this.key = key;
@@ -176,27 +180,39 @@ public final class TransportServer {
     }
 
     /**
-     * Graceful shutdown, first half: stops accepting (new connections are refused from now on), sends GOAWAY on every
-     * HTTP/2 connection, lets HTTP/1.x connections finish the response in flight, and waits until every connection
-     * has closed or {@code timeout} has passed. {@link #close} afterwards ends whatever is left. Blocks at most
-     * {@code timeout} (plus one poll).
+     * Graceful shutdown, first half: stops accepting (new connections are refused from now on), starts the graceful
+     * close of every connection (HTTP/2: the two-phase GOAWAY, then close once its streams are done; HTTP/1.x: close
+     * after the response in flight), and completes when the last connection has closed, or when {@code timeout} has
+     * passed. {@link #close} afterwards ends whatever is left. Does not block; a second call returns the same drain.
      *
-     * @return the connections still open when it gave up waiting (0 when all drained in time)
+     * @return completes with the number of connections still open (0 when all closed in time)
      */
-    public int drain(Duration timeout) throws InterruptedException {
+    public synchronized CompletableFuture<Integer> drain(Duration timeout) {
+        if (drained != null) {
+            return drained;
+        }
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        drained = done;
         if (acceptor != null) {
             acceptor.close();
         }
         listeners.forEach(ReusePortListener::close);
         for (Worker worker : workers) {
+            worker.onConnectionClosed(this::completeDrainIfEmpty);
             worker.eventLoop().execute(() -> worker.forEachConnection(ch -> ConnectionDrain.start(ch, timeout)));
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int open;
-        while ((open = openConnections()) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        ScheduledFuture<?> deadline = workers.get(0).eventLoop().schedule(() -> done.complete(openConnections()),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        done.whenComplete((left, failure) -> deadline.cancel(false));
+        completeDrainIfEmpty();
+        return done;
+    }
+
+    private void completeDrainIfEmpty() {
+        CompletableFuture<Integer> done = drained;
+        if (done != null && !done.isDone() && openConnections() == 0) {
+            done.complete(0);
         }
-        return open;
     }
 
     private int openConnections() {

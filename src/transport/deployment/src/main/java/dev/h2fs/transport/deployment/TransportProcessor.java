@@ -5,14 +5,18 @@ import java.util.List;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 
 import dev.h2fs.transport.AcceptorLivenessCheck;
 import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportReadinessCheck;
+import dev.h2fs.transport.TransportRecorder;
 
 /**
  * Build steps of the h2fs transport extension.
@@ -62,6 +66,13 @@ class TransportProcessor {
         for (String pkg : RUNTIME_INITIALIZED_PACKAGES) {
             runtimeInitialized.produce(new RuntimeInitializedPackageBuildItem(pkg));
         }
+    }
+
+    /** The drain joins Quarkus's graceful shutdown (pre-shutdown, {@code quarkus.shutdown.delay}, shutdown). */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    ShutdownListenerBuildItem shutdownListener(TransportRecorder recorder) {
+        return new ShutdownListenerBuildItem(recorder.shutdownListener());
     }
 
     @BuildStep

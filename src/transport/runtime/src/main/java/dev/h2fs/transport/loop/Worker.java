@@ -53,6 +53,9 @@ public final class Worker {
     private final AtomicLong requestHeadTimeouts = new AtomicLong();
     private final AtomicLong writeStalls = new AtomicLong();
     private final StreamBudget streamBudget = new StreamBudget();
+    // Told after each connection of this worker has closed (the drain waits for the last one); any thread reads it.
+    private volatile Runnable onConnectionClosed = () -> {
+    };
 
     /**
      * @param id worker number, 0-based; also the {@code worker} metric tag
@@ -64,6 +67,11 @@ public final class Worker {
         this.eventLoop = eventLoop;
         this.queue = new WorkerQueue<>(queueCapacity, eventLoop, this::adopt);
         this.heartbeat = new LoopHeartbeat(eventLoop, this::beat);
+    }
+
+    /** Sets what runs, on this loop, after each of this worker's connections has closed and been uncounted. */
+    public void onConnectionClosed(Runnable listener) {
+        this.onConnectionClosed = listener;
     }
 
     /** Sets how new connections get their HTTP pipeline and guard; connections already open keep theirs. */
@@ -106,6 +114,7 @@ public final class Worker {
         child.closeFuture().addListener((ChannelFutureListener) f -> {
             connections.remove(child);
             activeConnections.decrementAndGet();
+            onConnectionClosed.run();
         });
         // We are on the loop, so registration runs inline.
         eventLoop.register(child).addListener((ChannelFutureListener) f -> {
