@@ -13,6 +13,10 @@ import io.smallrye.config.WithDefault;
 /**
  * Configuration of the acceptor/worker transport. Read once at start-up; immutable, any thread.
  * <p>
+ * Defaults are those of the {@code @WithDefault} annotations (Quarkus's configuration reference shows them). Every
+ * count, size and duration is range-checked when the transport starts ({@code TransportConfigCheck}): a value outside
+ * what its Javadoc accepts fails start-up with a message naming the key.
+ * <p>
  * The container variables of the reference server map onto it in the application's
  * {@code application.properties}: {@code h2fs.transport.port=${PORT:8080}},
  * {@code h2fs.transport.threads=${THREADS:0}}.
@@ -24,98 +28,102 @@ public interface TransportConfig {
     /**
      * Whether the transport opens its port. When false nothing of the transport starts; remember that the
      * extension turns Quarkus's own HTTP listener off by default ({@code quarkus.http.host-enabled=false}), so set
-     * that back to {@code true} if the application should still listen. Default {@code true}.
+     * that back to {@code true} if the application should still listen.
      */
     @WithDefault("true")
     boolean enabled();
 
     /**
-     * Interface address to bind. Default {@code 0.0.0.0} (all IPv4 interfaces).
+     * Interface address to bind; {@code 0.0.0.0} is every IPv4 interface.
      */
     @WithDefault("0.0.0.0")
     String host();
 
     /**
-     * TCP port to listen on; {@code 0} picks a free port (tests), which is then published as
-     * {@code quarkus.http.port}/{@code quarkus.http.test-port} so REST Assured finds it. Default {@code 8080}.
+     * TCP port to listen on, {@code 0..65535}; {@code 0} picks a free port (tests), which is then published as
+     * {@code quarkus.http.port}/{@code quarkus.http.test-port} so REST Assured finds it.
      */
     @WithDefault("8080")
     int port();
 
     /**
-     * Number of worker event loops (threads). {@code 0} means the number of available processors. Default {@code 0}.
+     * Number of worker event loops (threads), at least {@code 0}; {@code 0} means the number of available processors.
      */
     @WithDefault("0")
     int threads();
 
     /**
      * How connections reach workers: {@code acceptor} (one acceptor thread plus load balancer) or {@code reuseport}
-     * (one {@code SO_REUSEPORT} socket per worker, kernel balancing). Default {@code acceptor}.
+     * (one {@code SO_REUSEPORT} socket per worker, kernel balancing).
      */
     @WithDefault("acceptor")
     TransportMode mode();
 
     /**
-     * Capacity, in connections, of each worker's hand-off queue (rounded up to a power of two by JCTools). When the
+     * Capacity, in connections, of each worker's hand-off queue ({@code acceptor} mode), {@code 1..2^30}. Enforced
+     * exactly: JCTools sizes the array underneath to a power of two, but the queue takes no more than this. When the
      * chosen worker's queue is full the balancer tries the others; when all are full the connection is closed
-     * (shed). Default {@code 1024}.
+     * (shed).
      */
     @WithDefault("1024")
     int queueCapacity();
 
     /**
      * Number of entries in the load balancer's indirect table (hash modulo this size selects an entry, the entry
-     * names a worker). Larger tables let reassignment move load in finer steps. Default {@code 256}.
+     * names a worker), at least {@code 1}. Larger tables let reassignment move load in finer steps.
      */
     @WithDefault("256")
     int indirectTableSize();
 
     /**
-     * Listen backlog (connections the kernel queues before {@code accept()}). Default {@code 1024}.
+     * Listen backlog (connections the kernel queues before {@code accept()}), at least {@code 1}; the kernel may cap
+     * it ({@code net.core.somaxconn} on Linux).
      */
     @WithDefault("1024")
     int acceptBacklog();
 
     /**
      * Use Netty's native epoll transport when the platform offers it; when false, or when epoll is not available
-     * (macOS, Windows), NIO is used and one INFO line says so. Default {@code true}.
+     * (macOS, Windows), NIO is used and one INFO line says so.
      */
     @WithDefault("true")
     boolean nativeTransport();
 
     /**
-     * Close a connection after this long with no bytes read or written; {@code 0S} disables it. Whole seconds.
-     * Default {@code 120S}.
+     * Close a connection after this long with no bytes read or written; {@code 0S} disables it, negative values are
+     * rejected. Checked on every worker heartbeat, like the {@link #guard()} limits, so a connection is closed up to
+     * two heartbeat periods late (any precision is accepted; it is not rounded to seconds).
      */
     @WithDefault("120S")
     Duration idleTimeout();
 
     /**
-     * Largest request body accepted, checked against {@code Content-Length} before the request reaches the router
-     * (answered {@code 413}). Bodies without a length are bounded by Quarkus's
-     * {@code quarkus.http.limits.max-body-size}. Default {@code 10M}.
+     * Largest request body accepted, at least one byte, checked against {@code Content-Length} before the request
+     * reaches the router (answered {@code 413}). Bodies without a length are bounded by Quarkus's
+     * {@code quarkus.http.limits.max-body-size}.
      */
     @WithDefault("10M")
     MemorySize maxBodySize();
 
     /**
      * Readiness reports DOWN when a worker loop has not run its heartbeat task for this long (a stalled or dead
-     * loop); liveness reports DOWN when the acceptor loop has not. Default {@code 10S}.
+     * loop); liveness reports DOWN when the acceptor loop has not. Loops beat every quarter of it, but at least once
+     * a second and at most every 10 ms, so it must be at least {@code 40ms}: a shorter one would report healthy loops
+     * stalled between two beats.
      */
     @WithDefault("10S")
     Duration stallTimeout();
 
     /**
      * What the port speaks: {@code h2c} (cleartext HTTP/2 and HTTP/1.1) or {@code h2} (TLS, see {@link #tls()}).
-     * Default {@code h2c}.
      */
     @WithDefault("h2c")
     RunMode runMode();
 
     /**
      * Graceful shutdown: how long in-flight requests (uploads included) may take to complete after the listener
-     * has closed and every HTTP/2 connection got GOAWAY; connections still open then are closed. Default
-     * {@code 30S}.
+     * has closed and every HTTP/2 connection got GOAWAY; connections still open then are closed. {@code 0S} waits
+     * for none: open connections are closed at once. Negative values are rejected.
      */
     @WithDefault("30S")
     Duration drainTimeout();
@@ -142,26 +150,26 @@ public interface TransportConfig {
 
         /**
          * PEM file of the private key (PKCS#8 or PKCS#1). Required in run mode {@code h2}; the container variable
-         * {@code TLS_KEY} maps onto it in the application's configuration. No default.
+         * {@code TLS_KEY} maps onto it in the application's configuration.
          */
         Optional<Path> keyFile();
 
         /**
          * PEM file of the certificate chain, leaf first. Required in run mode {@code h2}; {@code TLS_CERT} maps onto
-         * it. No default.
+         * it.
          */
         Optional<Path> certFile();
 
         /**
          * Offer only {@code h2} in ALPN and close connections that do not negotiate it (as the reference server
-         * did), instead of also serving {@code http/1.1} over TLS. Default {@code false}.
+         * did), instead of also serving {@code http/1.1} over TLS.
          */
         @WithDefault("false")
         boolean h2Only();
 
         /**
-         * A TLS handshake that has not completed after this long closes its connection (and only that one).
-         * Default {@code 10S}.
+         * A TLS handshake that has not completed after this long closes its connection (and only that one). Whole
+         * milliseconds, at least {@code 1ms} (Vert.x counts it in milliseconds, and 0 would mean no timeout).
          */
         @WithDefault("10S")
         Duration handshakeTimeout();
@@ -190,7 +198,7 @@ public interface TransportConfig {
          * from connect until the connection preface and the client's first SETTINGS frame have arrived, and for each
          * request from its HEADERS frame until the end of the frame that ends its header block. A connection
          * that exceeds it is closed (slowloris). Bytes trickling in do not extend it, unlike {@code idle-timeout}.
-         * {@code 0S} disables it. Default {@code 10S}.
+         * {@code 0S} disables it; negative values are rejected.
          */
         @WithDefault("10S")
         Duration requestHeaderTimeout();
@@ -200,7 +208,7 @@ public interface TransportConfig {
          * the socket that the kernel does not take (the client does not read), or HTTP/2 DATA held in the flow
          * controller because the client keeps its flow-control window at zero. The connection is then closed
          * (HTTP/2: after a GOAWAY with ENHANCE_YOUR_CALM), releasing the buffers and mapped files it held. A slow
-         * client that keeps reading is never affected. {@code 0S} disables it. Default {@code 30S}.
+         * client that keeps reading is never affected. {@code 0S} disables it; negative values are rejected.
          */
         @WithDefault("30S")
         Duration writeStallTimeout();
@@ -212,29 +220,28 @@ public interface TransportConfig {
     interface Http2 {
 
         /**
-         * SETTINGS_MAX_CONCURRENT_STREAMS: streams a client may have open at once on one connection. Default
-         * {@code 100}.
+         * SETTINGS_MAX_CONCURRENT_STREAMS: streams a client may have open at once on one connection,
+         * {@code 1..2^32-1}.
          */
         @WithDefault("100")
         long maxConcurrentStreams();
 
         /**
-         * SETTINGS_INITIAL_WINDOW_SIZE, in bytes: the initial flow-control window of each stream. Default
-         * {@code 65535} (the protocol default).
+         * SETTINGS_INITIAL_WINDOW_SIZE, in bytes: the initial flow-control window of each stream, {@code 1..2^31-1}
+         * (RFC 9113 also allows 0, but no request body could then ever arrive).
          */
         @WithDefault("65535")
         int initialWindowSize();
 
         /**
-         * SETTINGS_MAX_FRAME_SIZE, in bytes: largest frame payload the server accepts (16384..16777215). Default
-         * {@code 16384}.
+         * SETTINGS_MAX_FRAME_SIZE, in bytes: largest frame payload the server accepts, {@code 16384..16777215}.
          */
         @WithDefault("16384")
         int maxFrameSize();
 
         /**
-         * SETTINGS_MAX_HEADER_LIST_SIZE, in bytes: largest uncompressed header list the server accepts. Default
-         * {@code 8192}.
+         * SETTINGS_MAX_HEADER_LIST_SIZE, in bytes: largest uncompressed header list the server accepts,
+         * {@code 1..2^32-1}.
          */
         @WithDefault("8192")
         long maxHeaderListSize();
@@ -243,14 +250,16 @@ public interface TransportConfig {
          * Rapid reset (CVE-2023-44487) and server-provoked resets ("MadeYouReset", CVE-2025-8671): the most
          * RST_STREAM frames per {@code rst-flood-window}, counted separately for frames the client sends and for
          * frames the client makes the server send (errors other than CANCEL and NO_ERROR). One more and the connection
-         * gets GOAWAY(ENHANCE_YOUR_CALM) and is closed. {@code 0} disables the check. Default {@code 200}.
+         * gets GOAWAY(ENHANCE_YOUR_CALM) and is closed. At least {@code 1}: the check cannot be switched off (a large
+         * value makes it lenient).
          */
         @WithDefault("200")
         int rstFloodMaxPerWindow();
 
         /**
-         * The window of {@code rst-flood-max-per-window}. Whole seconds; {@code 0S} disables the check. Default
-         * {@code 30S}.
+         * The window of {@code rst-flood-max-per-window}. Whole seconds, at least {@code 1S}: Vert.x and Netty count
+         * it in seconds, and a window of 0 would switch the check off, so a sub-second or fractional value is rejected
+         * rather than truncated or rounded.
          */
         @WithDefault("30S")
         Duration rstFloodWindow();
@@ -258,7 +267,7 @@ public interface TransportConfig {
         /**
          * CONTINUATION flood: the most consecutive CONTINUATION frames smaller than 8 KiB that may carry one header
          * block; one more is answered with GOAWAY(ENHANCE_YOUR_CALM). Header blocks built from large frames are
-         * bounded by {@code max-header-list-size} instead. {@code 0} disables the check. Default {@code 16}.
+         * bounded by {@code max-header-list-size} instead. At least {@code 1}: the check cannot be switched off.
          */
         @WithDefault("16")
         int maxSmallContinuationFrames();
@@ -268,9 +277,9 @@ public interface TransportConfig {
          * ({@code max-concurrent-streams} bounds one connection only). A stream beyond it is refused with
          * RST_STREAM(REFUSED_STREAM): nothing was processed and the client may retry. An open stream holds a few KiB
          * of heap until its response is written, so without this bound many connections at their stream limit can
-         * fill the heap when the server falls behind (1,000 x 100 streams: 400 MB and more). Default: a quarter of
-         * the maximum heap at 4 KiB per stream, shared among the workers (2 GiB heap, one worker: 131,072; 512 MiB,
-         * two workers: 16,384).
+         * fill the heap when the server falls behind (1,000 x 100 streams: 400 MB and more). At least {@code 1}.
+         * When not set: a quarter of the maximum heap at 4 KiB per stream, shared among the workers (2 GiB heap, one
+         * worker: 131,072; 512 MiB, two workers: 16,384).
          */
         Optional<Integer> maxStreamsPerWorker();
     }

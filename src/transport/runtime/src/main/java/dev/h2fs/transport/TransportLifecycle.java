@@ -75,6 +75,7 @@ public class TransportLifecycle {
             LOG.info("h2fs transport disabled (h2fs.transport.enabled=false)");
             return;
         }
+        TransportConfigCheck.validate(config);
         if (!config.shutdownDelay().isZero()) {
             LOG.warn("h2fs.transport.shutdown-delay is deprecated and will be removed: set quarkus.shutdown.delay"
                     + " (the application must also set quarkus.shutdown.delay-enabled=true at build time)");
