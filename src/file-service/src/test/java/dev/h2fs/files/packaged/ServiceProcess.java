@@ -41,6 +41,23 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar with {@code env} added to this environment; port 0 unless {@code env} says otherwise. */
     static ServiceProcess start(Map<String, String> env, String... systemProperties) throws IOException {
+        return start(javaCommand(systemProperties), env);
+    }
+
+    /**
+     * As {@link #start}, under a file descriptor limit of {@code fds}, set as an operator would: {@code sh -c 'ulimit
+     * -n ..; exec java ..'} (exec, so that SIGTERM reaches the JVM).
+     */
+    static ServiceProcess startWithFdLimit(int fds, Map<String, String> env, String... systemProperties)
+            throws IOException {
+        StringBuilder script = new StringBuilder("ulimit -n " + fds + " && exec");
+        for (String arg : javaCommand(systemProperties)) {
+            script.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+        }
+        return start(List.of("sh", "-c", script.toString()), env);
+    }
+
+    private static List<String> javaCommand(String... systemProperties) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after `package` (mvnw verify)");
         }
@@ -49,6 +66,10 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-Dh2fs.transport.port=0");
         command.addAll(List.of(systemProperties));
         command.addAll(List.of("-jar", JAR.toString()));
+        return command;
+    }
+
+    private static ServiceProcess start(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         return new ServiceProcess(builder.start());

@@ -12,8 +12,9 @@ import dev.h2fs.transport.loop.Acceptor;
 
 /**
  * Liveness: DOWN when the acceptor loop is wedged or dead (its heartbeat task has not run within
- * {@code h2fs.transport.stall-timeout}): such a process accepts nothing and only a restart helps. In reuseport mode
- * there is no acceptor thread and this check stays UP (readiness watches the worker loops).
+ * {@code h2fs.transport.stall-timeout}), or when an accept error that cannot heal closed a listening socket: such a
+ * process accepts nothing and only a restart helps. (A lack of descriptors or memory only pauses accepting, and
+ * heals.) In reuseport mode there is no acceptor thread; the listener part still applies.
  * <p>
  * Thread: any (reads thread-safe state).
  */
@@ -31,6 +32,9 @@ public class AcceptorLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("h2fs-transport-acceptor");
         TransportServer server = lifecycle.server();
+        if (server != null && server.listenerFailed()) {
+            return response.down().withData("reason", "listener closed by an accept error").build();
+        }
         Acceptor acceptor = server == null ? null : server.acceptor();
         if (acceptor == null) {
             return response.up().build();

@@ -83,6 +83,16 @@ public interface TransportConfig {
     int acceptBacklog();
 
     /**
+     * The most connections open at once (accepted, queued or being served), at least {@code 1}. At the limit the
+     * listener stops accepting: new connections wait in the kernel's backlog (they are not reset) and are accepted as
+     * soon as one closes; each pause counts in {@code h2fs_transport_accept_paused_total}. A listener may take one
+     * read batch (16) past it before it pauses. When not set: three quarters of the file descriptors the process has
+     * free at start-up (its limit, {@code ulimit -n}, less those open then), so that a burst of connections cannot
+     * starve the files, uploads and jars the process needs, nor make {@code accept()} fail with EMFILE.
+     */
+    Optional<Integer> maxConnections();
+
+    /**
      * Use Netty's native epoll transport when the platform offers it; when false, or when epoll is not available
      * (macOS, Windows), NIO is used and one INFO line says so.
      */

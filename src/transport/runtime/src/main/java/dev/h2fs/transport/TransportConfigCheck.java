@@ -95,6 +95,8 @@ final class TransportConfigCheck {
                 "0 would switch the CONTINUATION flood defence off");
         http2.maxStreamsPerWorker().ifPresent(streams -> check.atLeast("http2.max-streams-per-worker", streams, 1,
                 "when set; a worker must be able to serve a stream"));
+        config.maxConnections().ifPresent(connections -> check.atLeast("max-connections", connections, 1,
+                "when set; at 0 the listener would never accept"));
 
         TransportConfig.Guard guard = config.guard();
         check.timeout("guard.request-header-timeout", guard.requestHeaderTimeout(), "0s turns it off");

@@ -27,6 +27,7 @@ import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamAdmission;
 import dev.h2fs.transport.http2.StreamBudget;
+import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -87,6 +88,7 @@ public class TransportLifecycle {
             opened.limitStreams(config.http2().maxStreamsPerWorker()
                     .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())),
                     (int) Math.min(Integer.MAX_VALUE, config.http2().maxConcurrentStreams()));
+            opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
             VertxBridge bridge = new VertxBridge(vertx, TlsOptions.apply(config, HttpProtocolOptions.from(config)),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             opened.attach(bridge, tccl, GuardLimits.of(config));

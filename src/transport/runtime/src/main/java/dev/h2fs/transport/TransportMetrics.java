@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.loop.Worker;
 
 /**
@@ -18,10 +19,13 @@ import dev.h2fs.transport.loop.Worker;
  * taken ({@code h2fs_transport_connections_accepted_total}), hand-off queue depth
  * ({@code h2fs_transport_queue_depth}), open HTTP/2 streams sampled each heartbeat
  * ({@code h2fs_transport_streams_active}), streams refused over the worker's budget
- * ({@code h2fs_transport_streams_refused_total});</li>
+ * ({@code h2fs_transport_streams_refused_total}), connections closed unserved because the worker's loop had died
+ * ({@code h2fs_transport_connections_lost_total});</li>
  * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
  * ({@code h2fs_transport_balancer_shed_total});</li>
- * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}).</li>
+ * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}), connections open
+ * ({@code h2fs_transport_connections_open}) against their limit ({@code h2fs_transport_connections_max}), pauses at the
+ * limit ({@code h2fs_transport_accept_paused_total}).</li>
  * </ul>
  * Every meter reads the server's thread-safe counters when scraped; nothing is recorded on the hot path.
  * <p>
@@ -60,6 +64,10 @@ final class TransportMetrics implements AutoCloseable {
                     .description("HTTP/2 streams open on the worker (sampled each heartbeat)").tags(tags)
                     .register(registry));
             metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.connections.lost", worker, Worker::lostToDeadLoop)
+                    .description("Connections closed unserved because the worker's loop had died").tags(tags)
+                    .register(registry));
+            metrics.meters.add(FunctionCounter
                     .builder("h2fs.transport.streams.refused", worker, w -> w.streamBudget().refused())
                     .description("HTTP/2 streams refused (REFUSED_STREAM) because the worker had its most open")
                     .tags(tags).register(registry));
@@ -70,6 +78,18 @@ final class TransportMetrics implements AutoCloseable {
                 .register(registry));
         metrics.meters.add(FunctionCounter.builder("h2fs.transport.balancer.shed", server, TransportServer::shed)
                 .description("Connections closed because every worker queue was full").register(registry));
+        metrics.meters.add(Gauge.builder("h2fs.transport.connections.open", server.connectionLimit(),
+                ConnectionLimit::open)
+                .description("Connections open on the transport (accepted, not yet closed), queued ones included")
+                .register(registry));
+        metrics.meters.add(Gauge.builder("h2fs.transport.connections.max", server.connectionLimit(),
+                ConnectionLimit::limit)
+                .description("h2fs.transport.max-connections: at this many open connections accepting pauses")
+                .register(registry));
+        metrics.meters.add(FunctionCounter
+                .builder("h2fs.transport.accept.paused", server, TransportServer::limitPauses)
+                .description("Times accepting paused because the connections open reached the limit")
+                .register(registry));
         metrics.meters.add(FunctionCounter
                 .builder("h2fs.transport.accept.errors", server, TransportServer::acceptErrors)
                 .description("accept() failures and connections that failed to be placed").register(registry));

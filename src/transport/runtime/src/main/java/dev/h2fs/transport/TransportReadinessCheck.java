@@ -43,10 +43,11 @@ public class TransportReadinessCheck implements HealthCheck {
         boolean up = server.isListening();
         response.withData("listening", up).withData("port", server.boundAddress().getPort());
         for (Worker worker : server.workers()) {
+            boolean dead = worker.isDead();
             boolean stalled = worker.heartbeat().isStalled(config.stallTimeout());
-            response.withData("worker-" + worker.id(),
-                    (stalled ? "stalled, " : "ok, ") + worker.heartbeat().sinceLastBeat().toMillis() + " ms");
-            up &= !stalled;
+            response.withData("worker-" + worker.id(), (dead ? "dead, " : stalled ? "stalled, " : "ok, ")
+                    + worker.heartbeat().sinceLastBeat().toMillis() + " ms");
+            up &= !dead && !stalled;
         }
         return response.status(up).build();
     }

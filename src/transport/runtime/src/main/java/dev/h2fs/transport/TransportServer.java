@@ -1,5 +1,7 @@
 package dev.h2fs.transport;
 
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +9,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +28,7 @@ import dev.h2fs.transport.drain.ConnectionDrain;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.loop.Acceptor;
+import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.loop.NettyTransport;
 import dev.h2fs.transport.loop.ReusePortListener;
 import dev.h2fs.transport.loop.Worker;
@@ -66,6 +69,8 @@ public final class TransportServer {
     private final Acceptor acceptor;
     private final List<ReusePortListener> listeners;
     private final AtomicLong reusePortAcceptErrors = new AtomicLong();
+    private final AtomicLong reusePortLimitPauses = new AtomicLong();
+    private final ConnectionLimit connectionLimit = new ConnectionLimit();
     private volatile InetSocketAddress boundAddress;
     private volatile VertxBridge bridge;
     // Set once by drain(); completed by the last connection's close or by the drain's deadline.
@@ -86,31 +91,48 @@ public final class TransportServer {
         } else {
             this.mode = key.mode();
         }
-        this.workerGroup = transport.newGroup(key.threads(),
+        EventLoopGroup workerLoops = transport.newGroup(key.threads(),
                 VertxBridge.eventLoopThreadFactory(vertx, "h2fs-worker-"));
-        List<Worker> created = new ArrayList<>(key.threads());
-        Iterator<EventExecutor> loops = workerGroup.iterator();
-        for (int id = 0; loops.hasNext(); id++) {
-            created.add(new Worker(id, (EventLoop) loops.next(), key.queueCapacity()));
-        }
-        this.workers = Collections.unmodifiableList(created);
-        if (mode == TransportMode.ACCEPTOR) {
-            // A plain (non-Vert.x) thread: the acceptor never runs application code.
-            this.acceptorGroup = transport.newGroup(1, new DefaultThreadFactory("h2fs-acceptor", true));
-            LoadBalancer<Channel> balancer = new LoadBalancer<>(
-                    workers.stream().map(Worker::queue).toList(),
-                    new IndirectTable(key.indirectTableSize(), workers.size()));
-            this.acceptor = new Acceptor((EventLoop) acceptorGroup.next(), transport.newServerChannel(false),
-                    balancer);
-            this.listeners = List.of();
-        } else {
-            this.acceptorGroup = null;
-            this.acceptor = null;
-            List<ReusePortListener> perWorker = new ArrayList<>();
-            for (Worker worker : workers) {
-                perWorker.add(new ReusePortListener(worker, transport.newServerChannel(true), reusePortAcceptErrors));
+        EventLoopGroup acceptorLoop = null;
+        try {
+            List<Worker> created = new ArrayList<>(key.threads());
+            Iterator<EventExecutor> loops = workerLoops.iterator();
+            for (int id = 0; loops.hasNext(); id++) {
+                created.add(new Worker(id, (EventLoop) loops.next(), key.queueCapacity()));
             }
-            this.listeners = List.copyOf(perWorker);
+            this.workers = Collections.unmodifiableList(created);
+            if (mode == TransportMode.ACCEPTOR) {
+                // A plain (non-Vert.x) thread: the acceptor never runs application code.
+                acceptorLoop = transport.newGroup(1, new DefaultThreadFactory("h2fs-acceptor", true));
+                LoadBalancer<Channel> balancer = new LoadBalancer<>(
+                        workers.stream().map(Worker::queue).toList(),
+                        new IndirectTable(key.indirectTableSize(), workers.size()));
+                this.acceptor = new Acceptor((EventLoop) acceptorLoop.next(), transport.newServerChannel(false),
+                        balancer, connectionLimit);
+                this.listeners = List.of();
+            } else {
+                this.acceptor = null;
+                List<ReusePortListener> perWorker = new ArrayList<>();
+                for (Worker worker : workers) {
+                    perWorker.add(
+                            new ReusePortListener(worker, transport.newServerChannel(true), reusePortAcceptErrors,
+                                    reusePortLimitPauses, connectionLimit));
+                }
+                this.listeners = List.copyOf(perWorker);
+            }
+        } catch (RuntimeException | Error e) {
+            // Nothing else will ever close these threads: the caller gets no server to close.
+            shutDown(acceptorLoop);
+            shutDown(workerLoops);
+            throw e;
+        }
+        this.workerGroup = workerLoops;
+        this.acceptorGroup = acceptorLoop;
+    }
+
+    private static void shutDown(EventLoopGroup group) {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
@@ -132,9 +154,29 @@ public final class TransportServer {
 
     private void bind(Duration heartbeatPeriod) throws InterruptedException {
         InetSocketAddress requested = new InetSocketAddress(key.host(), key.port());
+        try {
+            bindListeners(requested);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind's checked cause (BindException, NativeIoException) undeclared
+            BindException named = new BindException("h2fs transport cannot listen on " + key.host() + ":" + key.port()
+                    + " (h2fs.transport.host, h2fs.transport.port): " + e.getMessage());
+            named.initCause(e);
+            throw new UncheckedIOException(named);
+        }
+        if (acceptor != null) {
+            acceptor.heartbeat().start(heartbeatPeriod);
+        }
+        for (Worker worker : workers) {
+            worker.heartbeat().start(heartbeatPeriod);
+        }
+        LOG.debugf("h2fs transport bound %s (mode=%s, %s, %d workers)", boundAddress, mode.name().toLowerCase(),
+                transport.name().toLowerCase(), workers.size());
+    }
+
+    private void bindListeners(InetSocketAddress requested) throws InterruptedException {
         if (acceptor != null) {
             boundAddress = acceptor.bind(requested, key.acceptBacklog());
-            acceptor.heartbeat().start(heartbeatPeriod);
         } else {
             // The first bind settles the port (0 means any); the others share it through SO_REUSEPORT.
             InetSocketAddress address = requested;
@@ -143,11 +185,6 @@ public final class TransportServer {
             }
             boundAddress = address;
         }
-        for (Worker worker : workers) {
-            worker.heartbeat().start(heartbeatPeriod);
-        }
-        LOG.debugf("h2fs transport bound %s (mode=%s, %s, %d workers)", boundAddress, mode.name().toLowerCase(),
-                transport.name().toLowerCase(), workers.size());
     }
 
     /**
@@ -199,11 +236,15 @@ public final class TransportServer {
         listeners.forEach(ReusePortListener::close);
         for (Worker worker : workers) {
             worker.onConnectionClosed(this::completeDrainIfEmpty);
-            worker.eventLoop().execute(() -> worker.forEachConnection(ch -> ConnectionDrain.start(ch, timeout)));
+            try {
+                worker.eventLoop().execute(() -> worker.forEachConnection(ch -> ConnectionDrain.start(ch, timeout)));
+            } catch (RejectedExecutionException dead) {
+                // Its loop has died, and closed its connections as it went: nothing to drain there.
+            }
         }
-        ScheduledFuture<?> deadline = workers.get(0).eventLoop().schedule(() -> done.complete(openConnections()),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        done.whenComplete((left, failure) -> deadline.cancel(false));
+        // Not on a worker loop: any of them may be the dead one.
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> done.complete(openConnections()));
         completeDrainIfEmpty();
         return done;
     }
@@ -225,19 +266,22 @@ public final class TransportServer {
 
     /** Closes the listener(s), then shuts the loops down, which closes every connection. Blocks (bounded). */
     public void close() {
-        if (acceptor != null) {
-            acceptor.close();
-        }
-        listeners.forEach(ReusePortListener::close);
-        workers.forEach(worker -> worker.heartbeat().stop());
-        if (acceptorGroup != null) {
-            acceptorGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        VertxBridge current = bridge;
-        bridge = null;
-        if (current != null) {
-            current.close();
+        // Each step runs whatever the ones before did: a listener that never got registered (a failed start)
+        // must not keep the loops from shutting down.
+        try {
+            if (acceptor != null) {
+                acceptor.close();
+            }
+            listeners.forEach(ReusePortListener::close);
+            workers.forEach(worker -> worker.heartbeat().stop());
+        } finally {
+            shutDown(acceptorGroup);
+            shutDown(workerGroup);
+            VertxBridge current = bridge;
+            bridge = null;
+            if (current != null) {
+                current.close();
+            }
         }
     }
 
@@ -265,7 +309,8 @@ public final class TransportServer {
     /** @return one line for the log: mode, I/O flavour, worker count and stream budget */
     public String describe() {
         return "mode=" + mode.name().toLowerCase() + ", " + transport.name().toLowerCase() + ", " + workers.size()
-                + " workers, at most " + workers.get(0).streamBudget().limit() + " HTTP/2 streams per worker";
+                + " workers, at most " + workers.get(0).streamBudget().limit() + " HTTP/2 streams per worker, at most "
+                + connectionLimit.limit() + " connections";
     }
 
     /** @return the I/O flavour in use */
@@ -294,6 +339,29 @@ public final class TransportServer {
             return acceptor.isListening();
         }
         return listeners.stream().allMatch(ReusePortListener::isListening);
+    }
+
+    /**
+     * @return whether a listening socket was closed by an accept error that cannot heal (not by shutdown): only a
+     *         restart helps; any thread
+     */
+    public boolean listenerFailed() {
+        return acceptor != null ? acceptor.failed() : listeners.stream().anyMatch(ReusePortListener::failed);
+    }
+
+    /** Bounds the connections open at once (see {@link ConnectionLimit}); set before {@link #attach}. */
+    public void limitConnections(int max) {
+        connectionLimit.limit(max);
+    }
+
+    /** @return the connection limit and count */
+    public ConnectionLimit connectionLimit() {
+        return connectionLimit;
+    }
+
+    /** @return how often accepting paused at the connection limit since start (both modes) */
+    public long limitPauses() {
+        return acceptor != null ? acceptor.limitPauses() : reusePortLimitPauses.get();
     }
 
     /** @return accept errors since start (both modes) */

@@ -90,6 +90,11 @@ class TransportConfigCheckTest {
     }
 
     @Test
+    void aConnectionLimitOfZeroIsRejected() {
+        assertRejected("max-connections", "0");
+    }
+
+    @Test
     void aPortOutside0To65535IsRejected() {
         assertRejected("port", "65536");
         assertRejected("port", "-1");

@@ -1,8 +1,14 @@
 package dev.h2fs.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +109,29 @@ class TransportServerTest {
         } finally {
             server.close();
         }
+    }
+
+    @ParameterizedTest(name = "{0}, native={1}")
+    @CsvSource({ "ACCEPTOR, true", "REUSEPORT, true", "ACCEPTOR, false" })
+    void aPortInUseFailsTheStartNamingHostAndPortAndLeavesNoThreadBehind(TransportMode mode, boolean nativeTransport)
+            throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            TransportServer.Key key = new TransportServer.Key("127.0.0.1", taken.getLocalPort(), 2, mode, 16, 8, 128,
+                    nativeTransport);
+            int threadsBefore = transportThreads();
+            for (int attempt = 0; attempt < 5; attempt++) {
+                UncheckedIOException failed = assertThrows(UncheckedIOException.class,
+                        () -> TransportServer.open(key, serverVertx, Duration.ofMillis(100)));
+                BindException bind = assertInstanceOf(BindException.class, failed.getCause());
+                assertTrue(bind.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), bind.getMessage());
+            }
+            assertEquals(threadsBefore, transportThreads(), "transport threads left behind by failed starts");
+        }
+    }
+
+    private static int transportThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("h2fs-")).count();
     }
 
     /** Tells whether the handler runs on a Vert.x event-loop thread, in a context bound to one of our workers. */

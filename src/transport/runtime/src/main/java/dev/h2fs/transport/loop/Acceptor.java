@@ -23,10 +23,11 @@ import dev.h2fs.transport.balance.LoadBalancer;
  * <p>
  * Failure policy:
  * <ul>
- * <li>an error from {@code accept()} itself (reported through {@code exceptionCaught} on the server channel) is the end
- * of the listener: it is counted, logged at ERROR and the listening socket is closed, so readiness goes DOWN and the
- * orchestrator replaces or drains us; we do not retry, since such errors (EMFILE, a broken socket) do not heal by
- * spinning;</li>
+ * <li>an error from {@code accept()} itself (reported through {@code exceptionCaught} on the server channel): a lack of
+ * descriptors or memory pauses accepting for a second and retries; any other error closes the listener for good and
+ * liveness goes DOWN ({@link AcceptGate});</li>
+ * <li>at {@code h2fs.transport.max-connections} accepting pauses until a connection closes ({@link ConnectionLimit});
+ * new connections wait in the kernel's backlog;</li>
  * <li>a connection the balancer cannot place (all queues full) is closed at once and counted as shed;</li>
  * <li>anything failing while placing one connection closes that connection only, and is counted as an accept
  * error without touching the listener.</li>
@@ -43,16 +44,23 @@ public final class Acceptor {
     private final LoadBalancer<Channel> balancer;
     private final LoopHeartbeat heartbeat;
     private final AtomicLong acceptErrors = new AtomicLong();
+    private final AtomicLong limitPauses = new AtomicLong();
+    private final ConnectionLimit limit;
+    private final AcceptGate gate;
 
     /**
      * @param loop the acceptor's own loop
      * @param channel an unregistered listening channel of the loop's flavour
      * @param balancer chooses the worker for each connection; called on the acceptor loop only
+     * @param limit the transport's connection limit
      */
-    public Acceptor(EventLoop loop, ServerChannel channel, LoadBalancer<Channel> balancer) {
+    public Acceptor(EventLoop loop, ServerChannel channel, LoadBalancer<Channel> balancer, ConnectionLimit limit) {
         this.loop = loop;
         this.channel = channel;
         this.balancer = balancer;
+        this.limit = limit;
+        this.gate = new AcceptGate(channel, "the acceptor", acceptErrors, limitPauses);
+        limit.onBelowLimit(() -> loop.execute(() -> gate.atLimit(limit.atLimit())));
         this.heartbeat = new LoopHeartbeat(loop, () -> {
         });
     }
@@ -69,18 +77,32 @@ public final class Acceptor {
 
     /** Starts taking connections from the kernel's backlog. */
     public void startAccepting() {
-        channel.config().setAutoRead(true);
+        loop.execute(gate::start);
     }
 
     /** Closes the listening socket; open connections are the workers' business. Blocks until closed. */
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (channel.isRegistered()) {
+            channel.close().syncUninterruptibly();
+        } else {
+            channel.unsafe().closeForcibly(); // never registered (a failed start): only its socket to release
+        }
         heartbeat.stop();
     }
 
     /** @return whether the listening socket is open; any thread */
     public boolean isListening() {
         return channel.isActive();
+    }
+
+    /** @return whether the listening socket was closed by an accept error that cannot heal; any thread */
+    public boolean failed() {
+        return gate.failed();
+    }
+
+    /** @return how often accepting paused at the connection limit; any thread */
+    public long limitPauses() {
+        return limitPauses.get();
     }
 
     /** @return accept errors (listener-fatal or per-connection) since start; any thread */
@@ -129,6 +151,10 @@ public final class Acceptor {
                 // Latency over batching for request/response traffic; set here, before hand-off, while no other
                 // thread can see the channel.
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
+                if (limit.opened()) {
+                    gate.atLimit(true);
+                }
+                child.closeFuture().addListener(closed -> limit.closed());
                 if (balancer.dispatch(child, hash(child)) == LoadBalancer.SHED) {
                     child.unsafe().closeForcibly(); // counted by the balancer
                 }
@@ -141,10 +167,7 @@ public final class Acceptor {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            acceptErrors.incrementAndGet();
-            LOG.errorf(cause, "accept() failed on %s; closing the listener (readiness goes DOWN)",
-                    ctx.channel().localAddress());
-            ctx.channel().close();
+            gate.onAcceptError(cause);
         }
     }
 }

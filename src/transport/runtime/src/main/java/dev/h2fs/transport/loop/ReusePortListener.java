@@ -18,8 +18,9 @@ import io.netty.channel.ServerChannel;
  * The kernel spreads new connections over the sockets; each accepted child is adopted by the same worker directly
  * (no queue, no balancer, no thread hop).
  * <p>
- * Failure policy as in {@link Acceptor}: an accept error closes this listener loudly (readiness goes DOWN); a
- * connection that fails to set up closes alone.
+ * Failure policy as in {@link Acceptor} ({@link AcceptGate}, {@link ConnectionLimit}): a lack of descriptors or memory
+ * pauses accepting for a second, any other accept error closes this listener loudly; at the connection limit accepting
+ * pauses; a connection that fails to set up closes alone.
  * <p>
  * Thread: {@link #bind} by the starting thread; the handler on the worker's loop (asserted); the rest any thread.
  */
@@ -30,16 +31,24 @@ public final class ReusePortListener {
     private final Worker worker;
     private final ServerChannel channel;
     private final AtomicLong acceptErrors;
+    private final ConnectionLimit limit;
+    private final AcceptGate gate;
 
     /**
      * @param worker the worker that owns this listener and every connection it accepts
      * @param channel an unregistered listening channel with {@code SO_REUSEPORT} set
      * @param acceptErrors shared counter of accept errors
+     * @param limitPauses shared counter of pauses at the connection limit
+     * @param limit the transport's connection limit
      */
-    public ReusePortListener(Worker worker, ServerChannel channel, AtomicLong acceptErrors) {
+    public ReusePortListener(Worker worker, ServerChannel channel, AtomicLong acceptErrors, AtomicLong limitPauses,
+            ConnectionLimit limit) {
         this.worker = worker;
         this.channel = channel;
         this.acceptErrors = acceptErrors;
+        this.limit = limit;
+        this.gate = new AcceptGate(channel, "worker " + worker.id() + "'s listener", acceptErrors, limitPauses);
+        limit.onBelowLimit(() -> worker.eventLoop().execute(() -> gate.atLimit(limit.atLimit())));
     }
 
     /** Registers and binds with accepting off; see {@link #startAccepting()}. Blocks until bound. */
@@ -49,12 +58,21 @@ public final class ReusePortListener {
 
     /** Starts taking connections. */
     public void startAccepting() {
-        channel.config().setAutoRead(true);
+        worker.eventLoop().execute(gate::start);
+    }
+
+    /** @return whether the listening socket was closed by an accept error that cannot heal; any thread */
+    public boolean failed() {
+        return gate.failed();
     }
 
     /** Closes the listening socket. Blocks until closed. */
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (channel.isRegistered()) {
+            channel.close().syncUninterruptibly();
+        } else {
+            channel.unsafe().closeForcibly(); // never registered (a failed start): only its socket to release
+        }
     }
 
     /** @return whether the listening socket is open; any thread */
@@ -71,6 +89,10 @@ public final class ReusePortListener {
             Channel child = (Channel) msg;
             try {
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
+                if (limit.opened()) {
+                    gate.atLimit(true);
+                }
+                child.closeFuture().addListener(closed -> limit.closed());
                 worker.adopt(child);
             } catch (Throwable t) {
                 acceptErrors.incrementAndGet();
@@ -82,10 +104,7 @@ public final class ReusePortListener {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            acceptErrors.incrementAndGet();
-            LOG.errorf(cause, "accept() failed on worker %d's listener %s; closing it (readiness goes DOWN)",
-                    worker.id(), ctx.channel().localAddress());
-            ctx.channel().close();
+            gate.onAcceptError(cause);
         }
     }
 }

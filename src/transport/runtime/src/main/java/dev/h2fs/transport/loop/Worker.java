@@ -52,6 +52,7 @@ public final class Worker {
     private volatile GuardLimits guardLimits = GuardLimits.DISABLED;
     private final AtomicLong requestHeadTimeouts = new AtomicLong();
     private final AtomicLong writeStalls = new AtomicLong();
+    private final AtomicLong lostToDeadLoop = new AtomicLong();
     private final StreamBudget streamBudget = new StreamBudget();
     // Told after each connection of this worker has closed (the drain waits for the last one); any thread reads it.
     private volatile Runnable onConnectionClosed = () -> {
@@ -65,8 +66,28 @@ public final class Worker {
     public Worker(int id, EventLoop eventLoop, int queueCapacity) {
         this.id = id;
         this.eventLoop = eventLoop;
-        this.queue = new WorkerQueue<>(queueCapacity, eventLoop, this::adopt);
+        this.queue = new WorkerQueue<>(queueCapacity, eventLoop, this::adopt, this::closeUnserved);
         this.heartbeat = new LoopHeartbeat(eventLoop, this::beat);
+    }
+
+    /**
+     * A connection handed to this worker while its loop died: closed unserved and counted (on the acceptor's thread;
+     * the channel was never registered with a loop).
+     */
+    private void closeUnserved(Channel child) {
+        lostToDeadLoop.incrementAndGet();
+        LOG.errorf("worker %d's loop is dead; closing the connection from %s unserved", id, child.remoteAddress());
+        child.unsafe().closeForcibly();
+    }
+
+    /** @return whether this worker's loop has died (or shut down): it takes no more connections; any thread */
+    public boolean isDead() {
+        return queue.isDead() || eventLoop.isShutdown();
+    }
+
+    /** @return connections closed unserved because this worker's loop had died; any thread */
+    public long lostToDeadLoop() {
+        return lostToDeadLoop.get();
     }
 
     /** Sets what runs, on this loop, after each of this worker's connections has closed and been uncounted. */

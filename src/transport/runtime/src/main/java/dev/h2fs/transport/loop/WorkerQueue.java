@@ -2,6 +2,7 @@ package dev.h2fs.transport.loop;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -34,13 +35,16 @@ public final class WorkerQueue<T> implements BoundedQueue<T> {
     private final AtomicLong wakeups = new AtomicLong();
     private final ThreadConfinement producer = new ThreadConfinement();
     private final ThreadConfinement consumer = new ThreadConfinement();
+    private final Consumer<T> onDead;
+    private volatile boolean dead;
 
     /**
      * @param capacity maximum items held; enforced exactly (JCTools would round it up to a power of two)
      * @param wakeTarget runs the drain task on the consumer thread (the worker's event loop)
      * @param sink called on the consumer thread for each item, in hand-off order
+     * @param onDead called on the producer thread for each item left in the queue when the consumer is found dead
      */
-    public WorkerQueue(int capacity, Executor wakeTarget, Consumer<T> sink) {
+    public WorkerQueue(int capacity, Executor wakeTarget, Consumer<T> sink, Consumer<T> onDead) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1, was " + capacity);
         }
@@ -48,19 +52,24 @@ public final class WorkerQueue<T> implements BoundedQueue<T> {
         this.queue = new SpscArrayQueue<>(capacity);
         this.wakeTarget = Objects.requireNonNull(wakeTarget);
         this.sink = Objects.requireNonNull(sink);
+        this.onDead = Objects.requireNonNull(onDead);
     }
 
     /**
      * {@inheritDoc}
      * <p>
      * Single producer only. Submits one drain task to the consumer if none is pending. If the consumer's executor
-     * rejects the task (its loop has shut down) the exception propagates and the item stays queued, never drained.
-     * That cannot happen in normal operation: the transport closes its listeners before it shuts the loops down, and
-     * a loop runs its pending tasks (a submitted drain included) before it terminates.
+     * rejects the task, its loop is dead (shut down, or its thread ended): the queue is then dead for good, counts as
+     * full from now on, and hands every item still in it, this one excepted, to {@code onDead} (which closes them);
+     * this item is refused, so the caller places it elsewhere. Without this, the item stayed queued and the wake-up
+     * flag stayed set, so every later item was queued to a loop that would never drain it.
      */
     @Override
     public boolean offer(T item) {
         assert producer.check();
+        if (dead) {
+            return false;
+        }
         // Seen from the producer, size() can only over-estimate (the consumer may have polled since), so this check
         // never lets the queue exceed the configured capacity; JCTools itself would accept up to the next power of 2.
         if (queue.size() >= capacity || !queue.offer(item)) {
@@ -70,9 +79,37 @@ public final class WorkerQueue<T> implements BoundedQueue<T> {
         // getAndSet(false) in drain(), so a drain that clears the flag after this point sees the element.
         if (!wakeupPending.getAndSet(true)) {
             wakeups.incrementAndGet();
-            wakeTarget.execute(drainTask);
+            try {
+                wakeTarget.execute(drainTask);
+            } catch (RuntimeException rejected) {
+                die(item);
+                return false;
+            }
+        } else if (wakeTarget instanceof ExecutorService loop && loop.isShutdown()) {
+            // A drain was pending when the loop died: it will never run, and no offer would submit another.
+            die(item);
+            return false;
         }
         return true;
+    }
+
+    /**
+     * The consumer is gone for good, so the producer may take its place: nothing else will ever poll this queue.
+     * Items handed over earlier go to {@code onDead}; {@code refused} goes back to the caller.
+     */
+    private void die(T refused) {
+        dead = true;
+        T item;
+        while ((item = queue.poll()) != null) {
+            if (item != refused) {
+                onDead.accept(item);
+            }
+        }
+    }
+
+    /** @return whether the consumer's loop was found dead; the queue then takes nothing; any thread */
+    public boolean isDead() {
+        return dead;
     }
 
     /** Consumer thread only: hands every queued item to the sink. */
