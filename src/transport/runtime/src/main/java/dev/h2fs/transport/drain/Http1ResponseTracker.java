@@ -1,5 +1,7 @@
 package dev.h2fs.transport.drain;
 
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -22,6 +24,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 final class Http1ResponseTracker extends ChannelDuplexHandler {
 
     static final String NAME = "h2fs-http1-tracker";
+    /** Longest wait of a close asked from above for the response in flight. */
+    static final long CLOSE_WAIT_MILLIS = 30_000;
 
     private int inFlight;
     private boolean draining;
@@ -68,10 +72,8 @@ final class Http1ResponseTracker extends ChannelDuplexHandler {
             tracked.addListener((ChannelFutureListener) f -> {
                 inFlight--;
                 if (draining && inFlight <= 0) {
-                    ChannelPromise asked = pendingClose;
-                    pendingClose = null;
-                    if (asked != null) {
-                        ctx.close(asked);
+                    if (pendingClose != null) {
+                        closePending(ctx);
                     } else {
                         ctx.channel().close();
                     }
@@ -93,8 +95,19 @@ final class Http1ResponseTracker extends ChannelDuplexHandler {
         if (inFlight > 0 && pendingClose == null && ctx.channel().isActive()) {
             draining = true;
             pendingClose = promise;
+            // A response that never completes (its writer failed after the head went out) must not hold the
+            // connection open until the idle timeout.
+            ctx.executor().schedule(() -> closePending(ctx), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         ctx.close(promise);
+    }
+
+    private void closePending(ChannelHandlerContext ctx) {
+        ChannelPromise asked = pendingClose;
+        pendingClose = null;
+        if (asked != null) {
+            ctx.close(asked);
+        }
     }
 }

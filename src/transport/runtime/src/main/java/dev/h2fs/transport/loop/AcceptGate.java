@@ -34,6 +34,11 @@ final class AcceptGate {
     private static final int ENFILE = 23;
     private static final int ENOBUFS = 105;
     private static final int ENOMEM = 12;
+    /**
+     * Loaded with this class, at start-up: Netty reports EMFILE with this exception, and loading a class for the first
+     * time at EMFILE fails (the class loader cannot open its jar).
+     */
+    private static final Class<?> NATIVE_IO_EXCEPTION = Errors.NativeIoException.class;
 
     private final Channel channel;
     private final String name;
@@ -117,7 +122,8 @@ final class AcceptGate {
 
     /** @return whether {@code cause} is a lack of descriptors or kernel memory, which heals by itself */
     static boolean isResourceShortage(Throwable cause) {
-        if (cause instanceof Errors.NativeIoException nativeError) {
+        if (NATIVE_IO_EXCEPTION.isInstance(cause)) {
+            Errors.NativeIoException nativeError = (Errors.NativeIoException) cause;
             int errno = Math.abs(nativeError.expectedErr()); // Netty keeps errno negated
             return errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
         }

@@ -60,7 +60,7 @@ public final class Acceptor {
         this.balancer = balancer;
         this.limit = limit;
         this.gate = new AcceptGate(channel, "the acceptor", acceptErrors, limitPauses);
-        limit.onBelowLimit(() -> loop.execute(() -> gate.atLimit(limit.atLimit())));
+        limit.onBelowLimit(() -> ConnectionLimit.runOn(loop, () -> gate.atLimit(limit.atLimit())));
         this.heartbeat = new LoopHeartbeat(loop, () -> {
         });
     }

@@ -4,7 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.EventLoop;
 
 /**
  * The transport's bound on open connections ({@code h2fs.transport.max-connections}), after Jetty's
@@ -75,6 +78,15 @@ public final class ConnectionLimit {
         int before = open.getAndDecrement();
         if (before >= max && before - 1 < max) {
             belowLimit.forEach(Runnable::run);
+        }
+    }
+
+    /** Runs {@code task} on a listener's loop, unless that loop has stopped (the transport is closing). */
+    static void runOn(EventLoop loop, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // the listener is closed: there is nothing left to resume
         }
     }
 

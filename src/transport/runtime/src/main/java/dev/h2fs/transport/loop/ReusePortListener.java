@@ -48,7 +48,7 @@ public final class ReusePortListener {
         this.acceptErrors = acceptErrors;
         this.limit = limit;
         this.gate = new AcceptGate(channel, "worker " + worker.id() + "'s listener", acceptErrors, limitPauses);
-        limit.onBelowLimit(() -> worker.eventLoop().execute(() -> gate.atLimit(limit.atLimit())));
+        limit.onBelowLimit(() -> ConnectionLimit.runOn(worker.eventLoop(), () -> gate.atLimit(limit.atLimit())));
     }
 
     /** Registers and binds with accepting off; see {@link #startAccepting()}. Blocks until bound. */

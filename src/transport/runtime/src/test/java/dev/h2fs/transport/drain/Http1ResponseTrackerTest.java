@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +60,18 @@ class Http1ResponseTrackerTest {
                 LastHttpContent.EMPTY_LAST_CONTENT);
         channel.pipeline().close();
         assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aResponseThatNeverCompletesHoldsTheCloseNoLongerThanTheBound() {
+        channel.freezeTime();
+        tracker().requestStarted();
+        channel.pipeline().close();
+        channel.advanceTimeBy(Http1ResponseTracker.CLOSE_WAIT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen());
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isOpen(), "a response that never ends kept the connection open");
     }
 }
