@@ -10,7 +10,9 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveFieldBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.UnsafeAccessedFieldBuildItem;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 
 import dev.h2fs.transport.AcceptorLivenessCheck;
@@ -37,6 +39,19 @@ class TransportProcessor {
     /** JCTools's queues and the offset tables they read at class initialisation. */
     static final List<String> RUNTIME_INITIALIZED_PACKAGES = List.of("org.jctools.queues", "org.jctools.util");
 
+    /**
+     * The fields whose {@code Unsafe} offsets the classes of {@code SpscArrayQueue}'s hierarchy (jctools-core 4.0.5)
+     * compute in their static initialisers, as {@code declaringClass#field}: {@code UnsafeAccess.fieldOffset} looks
+     * each one up by name with {@code Class.getDeclaredField}, which in a native executable finds only registered
+     * fields ({@code NoSuchFieldException: producerIndex} otherwise), and then reads and writes it through the offset,
+     * which the image builder must know of to keep the field and its offset. No other class of that hierarchy calls
+     * {@code fieldOffset}; a queue of another JCTools type, or a JCTools upgrade, needs this list checked again
+     * ({@code javap -c} on the hierarchy, looking for {@code UnsafeAccess.fieldOffset}).
+     */
+    static final List<String> JCTOOLS_UNSAFE_FIELDS = List.of(
+            "org.jctools.queues.SpscArrayQueueProducerIndexFields#producerIndex",
+            "org.jctools.queues.SpscArrayQueueConsumerIndexField#consumerIndex");
+
     @BuildStep
     FeatureBuildItem feature() {
         return new FeatureBuildItem(FEATURE);
@@ -59,12 +74,24 @@ class TransportProcessor {
      * Native image. Netty's epoll jar carries its own native-image metadata (JNI entry points, the {@code .so} as a
      * resource, run-time initialisation of {@code io.netty.channel.epoll}) and Quarkus's Netty extension adds the rest
      * of Netty's; what is left is ours: JCTools computes field and array offsets with {@code Unsafe} in static
-     * initialisers, which must run in the executable, not in the image builder, whose object layout may differ.
+     * initialisers, which must run in the executable, not in the image builder, whose object layout may differ; and
+     * because they run there, the fields they look up by name must be registered for reflection and unsafe access
+     * ({@link #JCTOOLS_UNSAFE_FIELDS}).
      */
     @BuildStep
-    void nativeImage(BuildProducer<RuntimeInitializedPackageBuildItem> runtimeInitialized) {
+    void nativeImage(BuildProducer<RuntimeInitializedPackageBuildItem> runtimeInitialized,
+            BuildProducer<ReflectiveFieldBuildItem> reflectiveFields,
+            BuildProducer<UnsafeAccessedFieldBuildItem> unsafeFields) {
         for (String pkg : RUNTIME_INITIALIZED_PACKAGES) {
             runtimeInitialized.produce(new RuntimeInitializedPackageBuildItem(pkg));
+        }
+        for (String field : JCTOOLS_UNSAFE_FIELDS) {
+            int hash = field.indexOf('#');
+            String declaringClass = field.substring(0, hash);
+            String name = field.substring(hash + 1);
+            reflectiveFields.produce(new ReflectiveFieldBuildItem(
+                    "JCTools looks it up by name for its Unsafe offset (h2fs WorkerQueue)", declaringClass, name));
+            unsafeFields.produce(new UnsafeAccessedFieldBuildItem(declaringClass, name));
         }
     }
 
