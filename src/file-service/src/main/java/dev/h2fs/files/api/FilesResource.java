@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
@@ -60,21 +61,26 @@ public class FilesResource {
         this.uploads = uploads;
     }
 
-    /** The upload response body. */
+    /** The upload response body. Thread-safe: immutable. */
     public record UploadResult(List<UploadedFile> files) {
     }
 
+    /**
+     * Returns a typed {@link RestResponse}, not a {@link Response}: from the declared entity type Quarkus REST
+     * registers {@link UploadResult} and what it holds ({@link UploadedFile}) for reflection, without which Jackson
+     * cannot serialise them in a native executable (the file was stored, the answer an empty 500).
+     */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public RestResponse<UploadResult> upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body)
             throws UploadRejectedException {
         List<UploadedFile> stored = uploads.upload(contentType, parseLength(contentLength), body);
-        return Response.status(Response.Status.CREATED)
+        // A raw header, not created(URI): that would make the Location absolute against the request's base URI.
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED, new UploadResult(stored))
                 .header(HttpHeaders.LOCATION, "/files/" + stored.get(0).name())
-                .entity(new UploadResult(stored))
                 .build();
     }
 
