@@ -41,8 +41,25 @@ public final class ConnectionLimit {
         if (!(os instanceof com.sun.management.UnixOperatingSystemMXBean unix)) {
             return Integer.MAX_VALUE;
         }
-        long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount();
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, free * DEFAULT_SHARE_PERCENT / 100));
+        try {
+            return defaultLimit(unix.getMaxFileDescriptorCount(), unix.getOpenFileDescriptorCount());
+        } catch (RuntimeException unknown) {
+            return Integer.MAX_VALUE; // some native-image versions throw where getrlimit fails
+        }
+    }
+
+    /**
+     * @param maxFds the process's descriptor limit; 0, negative or {@link Long#MAX_VALUE} when unknown or unlimited
+     * @param openFds descriptors open now
+     * @return three quarters of those free, at least 1; {@link Integer#MAX_VALUE} when the limit is unknown
+     */
+    static int defaultLimit(long maxFds, long openFds) {
+        if (maxFds <= 0 || maxFds == Long.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        long free = maxFds - Math.max(0, openFds);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, free / 100 * DEFAULT_SHARE_PERCENT
+                + free % 100 * DEFAULT_SHARE_PERCENT / 100));
     }
 
     /** Sets the most connections open at once; at least 1. */
