@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.unix.Errors;
 
 /**
@@ -44,6 +45,7 @@ final class AcceptGate {
     private final String name;
     private final AtomicLong errors;
     private final AtomicLong limitPauses;
+    private final ConnectionLimit limit;
     private boolean started;
     private boolean backingOff;
     private boolean atLimit;
@@ -53,15 +55,28 @@ final class AcceptGate {
 
     /**
      * @param channel the listening socket (a server channel)
+     * @param loop the listening socket's loop (it may not be registered yet)
      * @param name how logs name it
      * @param errors counts accept errors
      * @param limitPauses counts the times accepting paused at the connection limit
+     * @param limit the transport's connection limit, shared by all its listeners
      */
-    AcceptGate(Channel channel, String name, AtomicLong errors, AtomicLong limitPauses) {
+    AcceptGate(Channel channel, EventLoop loop, String name, AtomicLong errors, AtomicLong limitPauses,
+            ConnectionLimit limit) {
         this.channel = channel;
         this.name = name;
         this.errors = errors;
         this.limitPauses = limitPauses;
+        this.limit = limit;
+        limit.onBelowLimit(() -> ConnectionLimit.runOn(loop, () -> atLimit(limit.atLimit())));
+    }
+
+    /** Counts a connection just accepted until it closes; at the limit, accepting pauses. */
+    void accepted(Channel child) {
+        if (limit.opened()) {
+            atLimit(true);
+        }
+        child.closeFuture().addListener(closed -> limit.closed());
     }
 
     /** Accepting may begin (the workers are ready). */

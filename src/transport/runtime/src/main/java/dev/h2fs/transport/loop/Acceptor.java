@@ -45,7 +45,6 @@ public final class Acceptor {
     private final LoopHeartbeat heartbeat;
     private final AtomicLong acceptErrors = new AtomicLong();
     private final AtomicLong limitPauses = new AtomicLong();
-    private final ConnectionLimit limit;
     private final AcceptGate gate;
 
     /**
@@ -58,9 +57,7 @@ public final class Acceptor {
         this.loop = loop;
         this.channel = channel;
         this.balancer = balancer;
-        this.limit = limit;
-        this.gate = new AcceptGate(channel, "the acceptor", acceptErrors, limitPauses);
-        limit.onBelowLimit(() -> ConnectionLimit.runOn(loop, () -> gate.atLimit(limit.atLimit())));
+        this.gate = new AcceptGate(channel, loop, "the acceptor", acceptErrors, limitPauses, limit);
         this.heartbeat = new LoopHeartbeat(loop, () -> {
         });
     }
@@ -151,10 +148,7 @@ public final class Acceptor {
                 // Latency over batching for request/response traffic; set here, before hand-off, while no other
                 // thread can see the channel.
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
-                if (limit.opened()) {
-                    gate.atLimit(true);
-                }
-                child.closeFuture().addListener(closed -> limit.closed());
+                gate.accepted(child);
                 if (balancer.dispatch(child, hash(child)) == LoadBalancer.SHED) {
                     child.unsafe().closeForcibly(); // counted by the balancer
                 }

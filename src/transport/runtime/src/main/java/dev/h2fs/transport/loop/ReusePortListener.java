@@ -31,7 +31,6 @@ public final class ReusePortListener {
     private final Worker worker;
     private final ServerChannel channel;
     private final AtomicLong acceptErrors;
-    private final ConnectionLimit limit;
     private final AcceptGate gate;
 
     /**
@@ -46,9 +45,8 @@ public final class ReusePortListener {
         this.worker = worker;
         this.channel = channel;
         this.acceptErrors = acceptErrors;
-        this.limit = limit;
-        this.gate = new AcceptGate(channel, "worker " + worker.id() + "'s listener", acceptErrors, limitPauses);
-        limit.onBelowLimit(() -> ConnectionLimit.runOn(worker.eventLoop(), () -> gate.atLimit(limit.atLimit())));
+        this.gate = new AcceptGate(channel, worker.eventLoop(), "worker " + worker.id() + "'s listener", acceptErrors,
+                limitPauses, limit);
     }
 
     /** Registers and binds with accepting off; see {@link #startAccepting()}. Blocks until bound. */
@@ -89,10 +87,7 @@ public final class ReusePortListener {
             Channel child = (Channel) msg;
             try {
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
-                if (limit.opened()) {
-                    gate.atLimit(true);
-                }
-                child.closeFuture().addListener(closed -> limit.closed());
+                gate.accepted(child);
                 worker.adopt(child);
             } catch (Throwable t) {
                 acceptErrors.incrementAndGet();

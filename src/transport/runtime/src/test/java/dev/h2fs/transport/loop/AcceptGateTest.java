@@ -23,10 +23,11 @@ class AcceptGateTest {
     private final EmbeddedChannel listener = new EmbeddedChannel();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
+    private final ConnectionLimit limit = new ConnectionLimit();
 
     private AcceptGate gate() {
         listener.freezeTime();
-        AcceptGate gate = new AcceptGate(listener, "test listener", errors, pauses);
+        AcceptGate gate = new AcceptGate(listener, listener.eventLoop(), "test listener", errors, pauses, limit);
         gate.start();
         assertTrue(listener.config().isAutoRead());
         return gate;
@@ -73,5 +74,19 @@ class AcceptGateTest {
         assertEquals(1, pauses.get(), "one pause, however often it is confirmed");
         gate.atLimit(false);
         assertTrue(listener.config().isAutoRead());
+    }
+
+    @Test
+    void aConnectionAcceptedAtTheLimitPausesAcceptingAndItsCloseResumesIt() {
+        limit.limit(1);
+        AcceptGate gate = gate();
+        EmbeddedChannel child = new EmbeddedChannel();
+        gate.accepted(child);
+        assertFalse(listener.config().isAutoRead(), "still accepting at the limit");
+        assertEquals(1, limit.open());
+        child.close();
+        listener.runPendingTasks();
+        assertEquals(0, limit.open());
+        assertTrue(listener.config().isAutoRead(), "accepting did not resume below the limit");
     }
 }
