@@ -333,6 +333,12 @@ public final class RawH2 implements AutoCloseable {
         socket.close();
     }
 
+    /** Sends what is buffered, then the FIN: the client is done with the connection, answers or not. */
+    public void hangUp() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
+    }
+
     /** Asserts that the server answered with GOAWAY({@code errorCode}) and then closed the connection. */
     public void assertGoAwayThenClose(int errorCode) throws IOException {
         Frame goAway = awaitGoAway(5_000);

@@ -20,7 +20,8 @@ import dev.h2fs.transport.loop.Worker;
  * ({@code h2fs_transport_queue_depth}), open HTTP/2 streams sampled each heartbeat
  * ({@code h2fs_transport_streams_active}), streams refused over the worker's budget
  * ({@code h2fs_transport_streams_refused_total}), connections closed unserved because the worker's loop had died
- * ({@code h2fs_transport_connections_lost_total});</li>
+ * ({@code h2fs_transport_connections_lost_total}), HTTP/2 connections whose unread requests were dropped because the
+ * client had hung up ({@code h2fs_transport_connections_abandoned_total});</li>
  * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
  * ({@code h2fs_transport_balancer_shed_total});</li>
  * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}), connections open
@@ -70,6 +71,12 @@ final class TransportMetrics implements AutoCloseable {
             metrics.meters.add(FunctionCounter
                     .builder("h2fs.transport.streams.refused", worker, w -> w.streamBudget().refused())
                     .description("HTTP/2 streams refused (REFUSED_STREAM) because the worker had its most open")
+                    .tags(tags).register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.connections.abandoned", worker,
+                            w -> w.streamBudget().abandonedConnections())
+                    .description("HTTP/2 connections closed with their unread requests dropped unserved because the"
+                            + " client had hung up")
                     .tags(tags).register(registry));
         }
         metrics.meters.add(FunctionCounter

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http2.Http2FrameTypes;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 
+import dev.h2fs.transport.loop.PeerHangUp;
+
 /**
  * Reads the client's HTTP/2 frame headers just before Netty's {@link Http2ConnectionHandler} decodes them, and gives
  * the RFC 9113 answer where Netty's decoder, which forgets a stream once it is closed, gives a milder one: a HEADERS
@@ -53,7 +55,9 @@ import io.netty.util.ReferenceCountUtil;
  * ({@link #headerBlockWaitingSince}), which the connection guard bounds in time as it does HTTP/1.1 request heads: the
  * codec bounds a header block's size, not how slowly it comes. It puts the connection's {@link GracefulGoAway} right
  * after the HTTP/2 handler, and tells it when the client acknowledges a PING; it ends request bodies nobody will read
- * ({@link UnreadBodyReset}) and keeps a write to a stream the client closed from ending the connection.
+ * ({@link UnreadBodyReset}) and keeps a write to a stream the client closed from ending the connection. Before a read
+ * opens streams it asks whether the client has hung up meanwhile ({@link PeerHangUp}); if so the read is dropped
+ * unserved and the connection closed, so that requests abandoned in the receive buffer cost nothing.
  * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
@@ -96,6 +100,9 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     private boolean frameEndsHeaderBlock;
     private long headerBlockWaitingSince = -1;
 
+    // Whether this read has asked if the client hung up: once per read that opens streams, at its first new stream.
+    private boolean hangUpAsked;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (mode == Mode.UNKNOWN && msg instanceof ByteBuf) {
@@ -130,6 +137,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     }
 
     private void inspect(ChannelHandlerContext ctx, ByteBuf buf) {
+        hangUpAsked = false;
         int forwarded = buf.readerIndex(); // bytes before this index have gone to Netty
         int index = forwarded;
         int end = buf.writerIndex();
@@ -169,7 +177,17 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                 }
             }
             // Even identifiers and stream 0 are Netty's to refuse (section 5.1.1: PROTOCOL_ERROR, which it does).
-            if (type != Http2FrameTypes.HEADERS || (streamId & 1) == 0 || streams.opens(streamId)) {
+            if (type != Http2FrameTypes.HEADERS || (streamId & 1) == 0) {
+                continue;
+            }
+            if (streams.opens(streamId)) {
+                if (!hangUpAsked) {
+                    hangUpAsked = true;
+                    if (PeerHangUp.seen(ctx.channel())) {
+                        abandon(ctx, buf, forwarded);
+                        return;
+                    }
+                }
                 continue;
             }
             if (headerStart > forwarded) {
@@ -193,6 +211,23 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             pingAckRead = false;
             goAway.pingAcknowledged();
         }
+    }
+
+    /**
+     * Drops the rest of a read whose client has hung up, and the connection: the streams it would open are not served
+     * (nobody can receive their responses, and Netty closes the connection after this read anyway). Streams already
+     * open are closed with the connection, which ends their requests (close handlers run).
+     */
+    private void abandon(ChannelHandlerContext ctx, ByteBuf buf, int forwarded) {
+        mode = Mode.FAILED;
+        buf.release();
+        StreamBudget budget = ctx.channel().attr(StreamBudget.KEY).get();
+        if (budget != null) {
+            budget.abandoned();
+        }
+        LOG.debugf("client hung up on %s: its unread requests are dropped (%d bytes already decoded)", ctx.channel(),
+                forwarded);
+        ctx.channel().close();
     }
 
     private void endHeaderBlock() {

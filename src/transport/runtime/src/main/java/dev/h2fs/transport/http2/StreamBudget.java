@@ -31,6 +31,7 @@ public final class StreamBudget {
     static final long BYTES_PER_STREAM = 4096;
 
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private volatile int limit = Integer.MAX_VALUE;
     private volatile int perConnection = Integer.MAX_VALUE;
     private int open;
@@ -114,6 +115,16 @@ public final class StreamBudget {
     /** @return streams open on the worker's connections */
     public int open() {
         return open;
+    }
+
+    /** Counts a connection closed with requests unread because its client had hung up (they were not served). */
+    public void abandoned() {
+        abandoned.incrementAndGet();
+    }
+
+    /** @return connections whose unread requests were dropped because their client had hung up, since start */
+    public long abandonedConnections() {
+        return abandoned.get();
     }
 
     /** @return streams refused since start */
