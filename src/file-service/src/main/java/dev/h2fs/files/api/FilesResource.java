@@ -51,6 +51,9 @@ import dev.h2fs.files.upload.UploadedFile;
 @Path("/files")
 public class FilesResource {
 
+    /** What the metrics record for a request abandoned before it was served (nginx's 499); never sent. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     private final FileStore store;
     private final FileCache cache;
     private final UploadService uploads;
@@ -144,12 +147,23 @@ public class FilesResource {
     @ServerExceptionMapper
     public Uni<Response> loadMiss(CacheMiss miss) {
         ResteasyReactiveRequestContext request = CurrentRequestManager.get();
-        return Uni.createFrom().item(() -> load(miss.name))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(content -> content.isEmpty()
-                        ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + miss.name)
-                        : closedAtTheLatestOnEnd(FileResponses.build(content.get(), miss.headers, miss.head),
-                                request));
+        return Uni.createFrom().item(() -> answerMiss(miss, request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Blocking. A request whose stream was reset, or whose connection closed, while it waited for a worker thread
+     * gets no disk work: nobody is left to read the answer (a client that gives up on a thousand misses must not
+     * leave the workers mapping files for it).
+     */
+    private Response answerMiss(CacheMiss miss, ResteasyReactiveRequestContext request) {
+        if (request.serverResponse().closed()) {
+            return Response.status(CLIENT_CLOSED_REQUEST).build();
+        }
+        Optional<FileContent> content = load(miss.name);
+        return content.isEmpty()
+                ? Responses.text(Response.Status.NOT_FOUND, "no such file: " + miss.name)
+                : closedAtTheLatestOnEnd(FileResponses.build(content.get(), miss.headers, miss.head), request);
     }
 
     /**
