@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.BlockingOperationNotAllowedException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.Context;
 
 /**
@@ -51,6 +52,11 @@ import io.vertx.core.Context;
  * <p>Threads: {@link #getIfCached} is safe on any thread and never touches the disk, so I/O threads
  * call it. {@link #load} and {@link #revalidate} block on the file system: worker threads only.
  */
+// Caffeine instantiates the cache class its builder options name (SSMW: strong keys and values, maximum weight) by
+// reflection; Quarkus's Caffeine extension registers only a fixed list of common ones, which lacks it (a native
+// executable failed at start-up with ClassNotFoundException: ...SSMW). NativeReflectionRegistrationsTest reads the
+// names off a built cache.
+@RegisterForReflection(classNames = "com.github.benmanes.caffeine.cache.SSMW")
 public final class FileCache implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileCache.class);

@@ -21,7 +21,7 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 
 /**
  * Reads what a build of the file service registers for reflection, for
- * {@link JsonResponseTypesRegisteredForReflectionTest}. Quarkus instantiates it in the build's own class loader, so it
+ * {@link NativeReflectionRegistrationsTest}. Quarkus instantiates it in the build's own class loader, so it
  * hands its findings back in JDK types only, in the context map: {@link #REFLECTIVE} and {@link #UNTYPED}, each a
  * {@code Set<String>}.
  * <p>

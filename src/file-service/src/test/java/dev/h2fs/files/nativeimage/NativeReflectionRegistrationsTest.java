@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,10 +19,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.bootstrap.app.CuratedApplication;
 import io.quarkus.bootstrap.app.QuarkusBootstrap;
+import io.quarkus.caffeine.runtime.graal.CacheConstructorsFeature;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
+
+import dev.h2fs.files.cache.CacheLimits;
+import dev.h2fs.files.cache.FileCache;
 
 /**
  * What a native build of the file service registers for reflection, checked in JVM mode (no GraalVM here). Jackson
@@ -33,7 +41,7 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
  * <p>
  * Thread: JUnit's; the build runs on it and on Quarkus's build threads.
  */
-class JsonResponseTypesRegisteredForReflectionTest {
+class NativeReflectionRegistrationsTest {
 
     private static Set<String> reflective;
     private static Set<String> untypedJsonMethods;
@@ -79,6 +87,39 @@ class JsonResponseTypesRegisteredForReflectionTest {
     void uploadResponseBodyTypesAreRegisteredForReflection() {
         assertTrue(reflective.containsAll(List.of("dev.h2fs.files.api.FilesResource$UploadResult",
                 "dev.h2fs.files.upload.UploadedFile")), reflective.toString());
+    }
+
+    /**
+     * Caffeine builds each cache from a class it looks up by a name made of the builder's options ({@code SSMW}: strong
+     * keys and values, maximum weight) and instantiates by reflection, and the same for its entries. Quarkus's Caffeine
+     * extension registers a fixed list of common ones; the file cache's was not on it, and the executable failed at
+     * start-up with {@code ClassNotFoundException: com.github.benmanes.caffeine.cache.SSMW}. The names are read off the
+     * file cache Caffeine builds here, in JVM mode, so a change to the builder that needs another class fails here.
+     */
+    @Test
+    void fileCacheImplementationClassesAreRegisteredForReflection() throws Exception {
+        FileCache cache = new FileCache(new CacheLimits(1 << 20, 1 << 20, 0, 4096, Duration.ofSeconds(1)),
+                new SimpleMeterRegistry());
+        Object async = field(cache, "mappings");
+        Object local = field(async, "cache");
+        Object nodes = field(local, "nodeFactory");
+        Set<String> registered = new HashSet<>(reflective);
+        registered.addAll(List.of(CacheConstructorsFeature.typesNeedingConstructorsRegistered()));
+        for (String needed : List.of(local.getClass().getName(), nodes.getClass().getName())) {
+            assertTrue(registered.contains(needed), needed + " is not registered for reflection");
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    f.setAccessible(true);
+                    return f.get(owner);
+                }
+            }
+        }
+        throw new NoSuchFieldException(owner.getClass() + "." + name);
     }
 
     /**
