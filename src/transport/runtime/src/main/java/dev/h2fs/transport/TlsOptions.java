@@ -8,9 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.quarkus.runtime.ImageMode;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLEngineOptions;
 
 /**
  * Turns {@code h2fs.transport.tls.*} into Vert.x TLS options, after checking that the key and certificate files are
@@ -36,6 +41,7 @@ final class TlsOptions {
         Path key = readable(tls.keyFile(), "h2fs.transport.tls.key-file", "TLS_KEY");
         Path cert = readable(tls.certFile(), "h2fs.transport.tls.cert-file", "TLS_CERT");
         return options.setSsl(true)
+                .setSslEngineOptions(engine(tls.engine()))
                 .setUseAlpn(true)
                 .setAlpnVersions(tls.h2Only()
                         ? List.of(HttpVersion.HTTP_2)
@@ -45,6 +51,37 @@ final class TlsOptions {
                 .setEnabledSecureTransportProtocols(PROTOCOLS)
                 .setSslHandshakeTimeout(tls.handshakeTimeout().toMillis())
                 .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return the engine options for {@code wanted}: OpenSSL if asked for (and available), or if {@code auto} and it
+     *         loads outside a native executable; the JDK engine otherwise
+     * @throws IllegalStateException if {@code openssl} is asked for and its library does not load, with the reason
+     */
+    static SSLEngineOptions engine(TransportConfig.TlsEngine wanted) {
+        boolean available = OpenSSLEngineOptions.isAvailable();
+        switch (wanted) {
+            case OPENSSL :
+                if (!available) {
+                    throw new IllegalStateException("h2fs.transport.tls.engine=openssl, but OpenSSL (netty-tcnative)"
+                            + " does not load here: " + OpenSsl.unavailabilityCause());
+                }
+                return new OpenSSLEngineOptions();
+            case AUTO :
+                return available && !ImageMode.current().isNativeImage()
+                        ? new OpenSSLEngineOptions()
+                        : new JdkSSLEngineOptions();
+            default :
+                return new JdkSSLEngineOptions();
+        }
+    }
+
+    /** @return the engine's name for the start-up line: {@code OpenSSL (BoringSSL)} or {@code JDK} */
+    static String describe(HttpServerOptions options) {
+        return options.getSslEngineOptions() instanceof OpenSSLEngineOptions
+                ? "OpenSSL (" + OpenSsl.versionString()
+                        + ")"
+                : "JDK";
     }
 
     /**

@@ -183,6 +183,20 @@ public interface TransportConfig {
          */
         @WithDefault("10S")
         Duration handshakeTimeout();
+
+        /**
+         * The TLS implementation: {@code openssl} (BoringSSL through netty-tcnative: start-up fails, saying why, if its
+         * native library does not load), {@code jdk} (the JDK's SSLEngine), or {@code auto}: OpenSSL where it loads,
+         * the JDK engine elsewhere (other platforms; the native executable, where OpenSSL is not tested). The start-up
+         * line says which one serves.
+         */
+        @WithDefault("auto")
+        TlsEngine engine();
+    }
+
+    /** See {@link Tls#engine()}. */
+    enum TlsEngine {
+        AUTO, OPENSSL, JDK
     }
 
     /**

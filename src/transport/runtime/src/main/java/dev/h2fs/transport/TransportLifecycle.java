@@ -22,6 +22,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 
 import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.guard.GuardLimits;
@@ -89,7 +90,8 @@ public class TransportLifecycle {
                     .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())),
                     (int) Math.min(Integer.MAX_VALUE, config.http2().maxConcurrentStreams()));
             opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
-            VertxBridge bridge = new VertxBridge(vertx, TlsOptions.apply(config, HttpProtocolOptions.from(config)),
+            HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
+            VertxBridge bridge = new VertxBridge(vertx, options,
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             opened.attach(bridge, tccl, GuardLimits.of(config));
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
@@ -97,8 +99,9 @@ public class TransportLifecycle {
             publishPort(opened.boundAddress().getPort(), scheme);
             // "Listening on: scheme://host:port" is the phrase Quarkus's own listener logs and
             // @QuarkusIntegrationTest's launcher parses to find the port; Quarkus's own line stays empty now.
+            String protocol = config.runMode() == RunMode.H2 ? "h2, TLS by " + TlsOptions.describe(options) : "h2c";
             LOG.infof("h2fs transport Listening on: %s://%s:%d (%s, %s)", scheme, config.host(),
-                    opened.boundAddress().getPort(), config.runMode().name().toLowerCase(), opened.describe());
+                    opened.boundAddress().getPort(), protocol, opened.describe());
         } catch (RuntimeException e) {
             // Start-up fails loudly (Quarkus reports the exception); release the socket and loops we took.
             if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
