@@ -59,16 +59,16 @@ final class TlsOptions {
      * @throws IllegalStateException if {@code openssl} is asked for and its library does not load, with the reason
      */
     static SSLEngineOptions engine(TransportConfig.TlsEngine wanted) {
-        boolean available = OpenSSLEngineOptions.isAvailable();
+        // Asking whether OpenSSL is available loads netty-tcnative's library: only when it may be used.
         switch (wanted) {
             case OPENSSL :
-                if (!available) {
+                if (!OpenSSLEngineOptions.isAvailable()) {
                     throw new IllegalStateException("h2fs.transport.tls.engine=openssl, but OpenSSL (netty-tcnative)"
                             + " does not load here: " + OpenSsl.unavailabilityCause());
                 }
                 return new OpenSSLEngineOptions();
             case AUTO :
-                return available && !ImageMode.current().isNativeImage()
+                return !ImageMode.current().isNativeImage() && OpenSSLEngineOptions.isAvailable()
                         ? new OpenSSLEngineOptions()
                         : new JdkSSLEngineOptions();
             default :
