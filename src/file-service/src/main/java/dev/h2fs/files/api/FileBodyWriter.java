@@ -11,29 +11,27 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
 
+import org.jboss.resteasy.reactive.server.core.ServerSerialisers;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
-import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
-import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 
 import dev.h2fs.files.cache.FileMeta;
 import dev.h2fs.files.config.FilesConfig;
+import dev.h2fs.transport.body.ResponseBodies;
 
 /**
- * Writes {@link FileBody} responses without copying mapped bytes: the mapping is wrapped, not
- * copied, into the buffer handed to Vert.x, and the kernel reads it straight from the page cache.
- *
- * <p>This is the file service's only use of a Netty type: Vert.x 4 can wrap foreign memory in a
- * {@link Buffer} only through a Netty {@code ByteBuf}. The wrapper holds a reference to the
- * mapping, which keeps it mapped until the bytes are written (see {@code MappedFile}).
+ * Writes {@link FileBody} responses without copying mapped bytes: the mapping is handed to the
+ * transport ({@link ResponseBodies}), whichever path carries the response (the transport's REST fast
+ * path or Vert.x's HTTP server), and the kernel reads it straight from the page cache. The buffer
+ * handed over holds a reference to the mapping, which keeps it mapped until the bytes are written
+ * (see {@code MappedFile}). JAX-RS response filters apply on every path: their headers go out with
+ * the file's.
  *
  * <p>Threads: called by Quarkus REST on the request's thread (I/O thread for a cache hit, a worker
  * after a miss).
@@ -62,28 +60,31 @@ public final class FileBodyWriter implements ServerMessageBodyWriter<FileBody> {
 
     @Override
     public void writeResponse(FileBody body, Type genericType, ServerRequestContext context) {
-        HttpServerResponse response = ((ServerHttpRequest) context.serverResponse()).unwrap(HttpServerResponse.class);
+        ServerHttpResponse response = context.serverResponse();
         if (body instanceof FileBody.Whole whole) {
-            // The hot path sets every header itself, from values formatted once per file. Quarkus REST would
-            // otherwise copy its JAX-RS headers over ours just before the head goes out (the pre-commit
-            // listener), including a negotiated Content-Type in place of the file's own.
-            context.serverResponse().setPreCommitListener(null);
+            // The file's own headers, formatted once per file, are set after Quarkus REST's (which the pre-commit
+            // listener copies from the JAX-RS response just before the head goes out): a negotiated Content-Type
+            // must not replace the file's, while headers a response filter added still go out.
             Head head = whole.file().encodedHead(Head::of);
-            MultiMap headers = response.headers();
-            headers.set(HttpHeaders.CONTENT_TYPE, head.contentType());
-            headers.set(HttpHeaders.CONTENT_LENGTH, head.length());
-            headers.set(HttpHeaders.ETAG, head.etag());
-            headers.set(HttpHeaders.LAST_MODIFIED, head.lastModified());
-            headers.set(HttpHeaders.ACCEPT_RANGES, BYTES);
-            response.end(Buffer.buffer(Unpooled.wrappedBuffer(whole.file().slice(0, head.size()))));
+            response.setPreCommitListener(request -> {
+                ServerSerialisers.encodeResponseHeaders(request);
+                ServerHttpResponse committing = request.serverResponse();
+                committing.setResponseHeader(HttpHeaders.CONTENT_TYPE, head.contentType());
+                committing.setResponseHeader(HttpHeaders.CONTENT_LENGTH, head.length());
+                committing.setResponseHeader(HttpHeaders.ETAG, head.etag());
+                committing.setResponseHeader(HttpHeaders.LAST_MODIFIED, head.lastModified());
+                committing.setResponseHeader(HttpHeaders.ACCEPT_RANGES, BYTES);
+            });
+            ResponseBodies.endWith(context, whole.file().slice(0, head.size()));
         } else if (body instanceof FileBody.Mapped mapped) {
-            response.end(Buffer.buffer(Unpooled.wrappedBuffer(mapped.bytes())));
+            ResponseBodies.endWith(context, mapped.bytes());
         } else if (body instanceof FileBody.Streamed streamed) {
             if (!streamed.take()) {
-                response.reset(); // the request ended before its body could be written; the channel is closed
+                // the request ended before its body could be written; the channel is closed
+                ResponseBodies.reset(context, StreamedBodySender.CANCEL);
                 return;
             }
-            new StreamedBodySender(response, streamed, Infrastructure.getDefaultWorkerPool(), buffers,
+            new StreamedBodySender(context, streamed, Infrastructure.getDefaultWorkerPool(), buffers,
                     new StallTimer(vertx, streamStallMillis)).start();
         }
     }

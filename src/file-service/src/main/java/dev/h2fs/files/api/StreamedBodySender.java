@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
+import dev.h2fs.transport.body.ResponseBodies;
 
 /**
  * Sends a byte range of a large file: reads one chunk on a worker thread, writes it, and reads
@@ -21,15 +22,17 @@ import io.vertx.core.http.HttpServerResponse;
  *
  * <p>Threads: strictly one step at a time, each step started by the completion of the one before:
  * reads and writes on the blocking executor, write completions on the connection's I/O thread
- * (which only schedules the next read). Vert.x responses accept writes from any thread.
+ * (which only schedules the next read). Both response paths (the transport's fast path and Vert.x)
+ * accept writes from any thread.
  */
 final class StreamedBodySender {
 
     private static final Logger LOG = Logger.getLogger(StreamedBodySender.class);
     /** HTTP/2 error code CANCEL (RFC 9113 section 7): the stream is no longer needed. */
-    private static final long CANCEL = 0x8;
+    static final long CANCEL = 0x8;
 
-    private final HttpServerResponse response;
+    private final ServerRequestContext context;
+    private final ServerHttpResponse response;
     private final FileBody.Streamed body;
     private final Executor blocking;
     private final StreamBuffers buffers;
@@ -39,9 +42,10 @@ final class StreamedBodySender {
     // Bytes of the budget held by the chunk in flight; given back exactly once (getAndSet).
     private final AtomicLong held = new AtomicLong();
 
-    StreamedBodySender(HttpServerResponse response, FileBody.Streamed body, Executor blocking, StreamBuffers buffers,
+    StreamedBodySender(ServerRequestContext context, FileBody.Streamed body, Executor blocking, StreamBuffers buffers,
             StallTimer stall) {
-        this.response = response;
+        this.context = context;
+        this.response = context.serverResponse();
         this.body = body;
         this.blocking = blocking;
         this.buffers = buffers;
@@ -53,8 +57,8 @@ final class StreamedBodySender {
     void start() {
         // Quarkus REST leaves the length to the body writer: without it Vert.x would refuse the
         // first write on HTTP/1.1 rather than fall back to chunked.
-        response.putHeader("Content-Length", Long.toString(body.length()));
-        response.closeHandler(v -> closeChannel());
+        response.setResponseHeader("Content-Length", Long.toString(body.length()));
+        response.addCloseHandler(this::closeChannel);
         step();
     }
 
@@ -82,7 +86,7 @@ final class StreamedBodySender {
             response.end();
             return;
         }
-        if (response.writeQueueFull()) {
+        if (response.isWriteQueueFull()) {
             awaitDrain();
             return;
         }
@@ -106,10 +110,10 @@ final class StreamedBodySender {
         }
         next += chunk.capacity();
         stall.arm(this::onStall);
-        response.write(Buffer.buffer(chunk.array())).onComplete(written -> {
+        response.write(chunk.array(), failure -> {
             stall.disarm();
             releaseHeld(); // taken by the client (or dropped with the stream)
-            if (written.succeeded()) {
+            if (failure == null) {
                 step();
             } else {
                 closeChannel(); // the client went away; Vert.x has already given up the stream
@@ -129,8 +133,8 @@ final class StreamedBodySender {
                 step();
             }
         };
-        response.drainHandler(drained -> resume.run());
-        if (!response.writeQueueFull()) {
+        response.addDrainHandler(resume);
+        if (!response.isWriteQueueFull()) {
             resume.run(); // drained between the check and the handler: that event will not come again
         }
     }
@@ -138,7 +142,7 @@ final class StreamedBodySender {
     /** The client has not taken the chunk in time: give up the response, which fails the write and frees the chunk. */
     private void onStall() {
         LOG.debugf("resetting the response for %s: the client took no chunk in time", body.file().meta().name());
-        response.reset(CANCEL);
+        ResponseBodies.reset(context, CANCEL);
     }
 
     /** Headers with the length may be out: the only honest signal left is to abort the response. */

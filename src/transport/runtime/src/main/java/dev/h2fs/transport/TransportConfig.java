@@ -205,6 +205,29 @@ public interface TransportConfig {
     Http2 http2();
 
     /**
+     * The REST fast path: body-less HTTP/2 REST requests served by the transport itself, straight from Netty's HTTP/2
+     * decoder into RESTEasy Reactive.
+     */
+    FastPath fastPath();
+
+    /**
+     * The REST fast path. Immutable, any thread.
+     */
+    interface FastPath {
+
+        /**
+         * Whether HTTP/2 requests without a body ({@code GET}, {@code HEAD}, {@code DELETE} whose HEADERS end the
+         * stream) to a JAX-RS resource go from Netty's HTTP/2 decoder straight into RESTEasy Reactive, below Vert.x's
+         * HTTP server and router. Everything else (uploads, {@code /q/*}, HTTP/1.1, paths no resource maps) takes
+         * Vert.x's path as before. The transport turns it off by itself, and says why at start-up, when the
+         * application uses something that path would bypass (HTTP security, CORS, the access log, forwarded headers,
+         * compression, {@code quarkus.http.header}/{@code filter} rules, Vert.x route filters, ...).
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /**
      * Per-connection guards against clients that hold a connection without using it (slowloris, stalled readers).
      */
     Guard guard();

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Metrics;
@@ -29,6 +30,7 @@ import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamAdmission;
 import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.loop.ConnectionLimit;
+import dev.h2fs.transport.rest.RestFastPath;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -93,7 +95,10 @@ public class TransportLifecycle {
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
-            opened.attach(bridge, tccl, GuardLimits.of(config));
+            bridge.openMetrics(opened.boundAddress());
+            RestFastPath fastPath = RestFastPath.open(config.fastPath().enabled(), ConfigProvider.getConfig(),
+                    bridge.metricsEnabled()).orElse(null);
+            opened.attach(bridge, tccl, GuardLimits.of(config), fastPath);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";
             publishPort(opened.boundAddress().getPort(), scheme);

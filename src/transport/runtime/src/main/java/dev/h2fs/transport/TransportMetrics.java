@@ -21,7 +21,8 @@ import dev.h2fs.transport.loop.Worker;
  * ({@code h2fs_transport_streams_active}), streams refused over the worker's budget
  * ({@code h2fs_transport_streams_refused_total}), connections closed unserved because the worker's loop had died
  * ({@code h2fs_transport_connections_lost_total}), HTTP/2 connections whose unread requests were dropped because the
- * client had hung up ({@code h2fs_transport_connections_abandoned_total});</li>
+ * client had hung up ({@code h2fs_transport_connections_abandoned_total}), REST requests answered on the fast path
+ * ({@code h2fs_transport_fastpath_requests_total});</li>
  * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
  * ({@code h2fs_transport_balancer_shed_total});</li>
  * <li>acceptor: accept errors ({@code h2fs_transport_accept_errors_total}), connections open
@@ -77,6 +78,12 @@ final class TransportMetrics implements AutoCloseable {
                             w -> w.streamBudget().abandonedConnections())
                     .description("HTTP/2 connections closed with their unread requests dropped unserved because the"
                             + " client had hung up")
+                    .tags(tags).register(registry));
+            int id = worker.id();
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.fastpath.requests", server, s -> s.fastPathServed(id))
+                    .description("REST requests the transport answered itself (the fast path), not through Vert.x's"
+                            + " HTTP server; http.server.requests counts both")
                     .tags(tags).register(registry));
         }
         metrics.meters.add(FunctionCounter

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -20,6 +21,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import dev.h2fs.transport.balance.IndirectTable;
@@ -27,11 +29,14 @@ import dev.h2fs.transport.balance.LoadBalancer;
 import dev.h2fs.transport.drain.ConnectionDrain;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamBudget;
+import dev.h2fs.transport.http2.StreamTakeover;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.loop.NettyTransport;
 import dev.h2fs.transport.loop.ReusePortListener;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.rest.FastPathWorker;
+import dev.h2fs.transport.rest.RestFastPath;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -73,6 +78,7 @@ public final class TransportServer {
     private final ConnectionLimit connectionLimit = new ConnectionLimit();
     private volatile InetSocketAddress boundAddress;
     private volatile VertxBridge bridge;
+    private volatile FastPathWorker[] fastPaths = new FastPathWorker[0];
     // Set once by drain(); completed by the last connection's close or by the drain's deadline.
     private volatile CompletableFuture<Integer> drained;
 
@@ -198,13 +204,33 @@ public final class TransportServer {
 
     /** As {@link #attach(VertxBridge, ClassLoader)}, with the per-connection guard limits new connections get. */
     public void attach(VertxBridge newBridge, ClassLoader tccl, GuardLimits limits) {
+        attach(newBridge, tccl, limits, null);
+    }
+
+    /**
+     * As {@link #attach(VertxBridge, ClassLoader, GuardLimits)}, with the REST fast path ({@code null}: none) that new
+     * HTTP/2 connections get.
+     */
+    public void attach(VertxBridge newBridge, ClassLoader tccl, GuardLimits limits, RestFastPath fastPath) {
         newBridge.openMetrics(boundAddress);
+        FastPathWorker[] newFastPaths = new FastPathWorker[workers.size()];
         for (Worker worker : workers) {
-            worker.install(newBridge.connectionInitializer(newBridge.createWorkerContext(worker.eventLoop(), tccl),
-                    boundAddress), limits);
+            Context context = newBridge.createWorkerContext(worker.eventLoop(), tccl);
+            Consumer<Channel> initializer = newBridge.connectionInitializer(context, boundAddress);
+            if (fastPath != null) {
+                FastPathWorker takeover = fastPath.forWorker(context);
+                newFastPaths[worker.id()] = takeover;
+                Consumer<Channel> vertxInitializer = initializer;
+                initializer = channel -> {
+                    channel.attr(StreamTakeover.KEY).set(takeover);
+                    vertxInitializer.accept(channel);
+                };
+            }
+            worker.install(initializer, limits);
             // Dev mode: the application class loader changes on restart; our loops must load its classes.
             worker.eventLoop().execute(() -> Thread.currentThread().setContextClassLoader(tccl));
         }
+        fastPaths = newFastPaths;
         VertxBridge previous = bridge;
         bridge = newBridge;
         if (previous != null) {
@@ -383,5 +409,11 @@ public final class TransportServer {
     public boolean httpMetricsEnabled() {
         VertxBridge current = bridge;
         return current != null && current.metricsEnabled();
+    }
+
+    /** @return requests the REST fast path answered on worker {@code id} since the last attach; any thread */
+    public long fastPathServed(int id) {
+        FastPathWorker[] current = fastPaths;
+        return id < current.length && current[id] != null ? current[id].served() : 0;
     }
 }

@@ -1,19 +1,28 @@
 package dev.h2fs.transport.deployment;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.builditem.BytecodeTransformerBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveFieldBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.UnsafeAccessedFieldBuildItem;
+import io.quarkus.resteasy.reactive.server.deployment.ResteasyReactiveDeploymentBuildItem;
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
+import io.quarkus.vertx.http.deployment.FilterBuildItem;
+import io.quarkus.vertx.http.deployment.NonApplicationRootPathBuildItem;
 
 import dev.h2fs.transport.AcceptorLivenessCheck;
 import dev.h2fs.transport.TransportLifecycle;
@@ -51,6 +60,16 @@ class TransportProcessor {
     static final List<String> JCTOOLS_UNSAFE_FIELDS = List.of(
             "org.jctools.queues.SpscArrayQueueProducerIndexFields#producerIndex",
             "org.jctools.queues.SpscArrayQueueConsumerIndexField#consumerIndex");
+
+    /**
+     * Route filters every Quarkus REST application has, recognised by the priority Quarkus gives them (they are
+     * recorder proxies at build time, so nothing else tells them apart): Vert.x HTTP's CORS filter
+     * ({@code SecurityHandlerPriorities.CORS}, 300), which is empty unless CORS is enabled, and the fast path checks
+     * {@code quarkus.http.cors.enabled} itself; and Quarkus REST's default authentication-failure handler
+     * ({@code AUTHENTICATION - 1}, 199), which matters only with HTTP security, which rules the fast path out.
+     * An application filter at exactly one of these priorities would be missed.
+     */
+    static final Set<Integer> BENIGN_FILTER_PRIORITIES = Set.of(300, 199);
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -93,6 +112,54 @@ class TransportProcessor {
                     "JCTools looks it up by name for its Unsafe offset (h2fs WorkerQueue)", declaringClass, name));
             unsafeFields.produce(new UnsafeAccessedFieldBuildItem(declaringClass, name));
         }
+    }
+
+    /**
+     * The REST fast path gets the application's deployment (read from Quarkus REST's build item: producing a request
+     * context factory instead would remove Quarkus REST's Vert.x routes, which HTTP/1.1 and every other request
+     * still need), and what in the build rules it out: HTTP security (authentication, permission checks, the
+     * security identity all hang off Vert.x's routing context), OpenTelemetry tracing (spans begin in Vert.x's
+     * request metrics) and Vert.x route filters (they run in Quarkus's router, which the fast path bypasses).
+     * Run-time configuration that rules it out is checked when the transport starts ({@code RestFastPath.open}).
+     */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void restFastPath(TransportRecorder recorder, Optional<ResteasyReactiveDeploymentBuildItem> rest,
+            NonApplicationRootPathBuildItem nonApplicationRoot, Capabilities capabilities,
+            List<FilterBuildItem> filters) {
+        if (rest.isEmpty()) {
+            return;
+        }
+        recorder.registerRestDeployment(rest.get().getDeployment(), nonApplicationRoot.getNonApplicationRootPath(),
+                fastPathBuildReasons(capabilities, filters));
+    }
+
+    /** Vert.x's HTTP/2 connection must tolerate active streams it did not create: {@link VertxStreamOwnershipPatch}. */
+    @BuildStep
+    BytecodeTransformerBuildItem vertxStreamOwnership() {
+        return new BytecodeTransformerBuildItem.Builder()
+                .setClassToTransform(VertxStreamOwnershipPatch.CLASS)
+                .setVisitorFunction((name, next) -> new VertxStreamOwnershipPatch(next))
+                .build();
+    }
+
+    static List<String> fastPathBuildReasons(Capabilities capabilities, List<FilterBuildItem> filters) {
+        List<String> reasons = new ArrayList<>();
+        if (capabilities.isPresent(Capability.SECURITY)) {
+            reasons.add("the application has HTTP security (" + Capability.SECURITY + ")");
+        }
+        if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)) {
+            reasons.add("OpenTelemetry tracing is present");
+        }
+        List<Integer> routeFilters = filters.stream()
+                .filter(filter -> !filter.isFailureHandler()
+                        && !BENIGN_FILTER_PRIORITIES.contains(filter.getPriority()))
+                .map(FilterBuildItem::getPriority).toList();
+        if (!routeFilters.isEmpty()) {
+            reasons.add("Vert.x route filters are registered (@RouteFilter or an extension's; priorities "
+                    + routeFilters + ")");
+        }
+        return reasons;
     }
 
     /** The drain joins Quarkus's graceful shutdown (pre-shutdown, {@code quarkus.shutdown.delay}, shutdown). */

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -21,7 +22,10 @@ import io.vertx.core.http.HttpVersion;
 final class H2cClient implements AutoCloseable {
 
     /** A finished exchange. */
-    record Answer(int status, HttpVersion version, String body) {
+    record Answer(int status, HttpVersion version, String body, MultiMap headers) {
+        String header(String name) {
+            return headers.get(name);
+        }
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -63,11 +67,21 @@ final class H2cClient implements AutoCloseable {
         return send(uri).get(10, TimeUnit.SECONDS);
     }
 
+    /** As {@link #get}, with request headers as name, value pairs. */
+    Answer get(String uri, String... headerPairs) throws Exception {
+        return send(uri, headerPairs).get(10, TimeUnit.SECONDS);
+    }
+
     /** As {@link #get}, without waiting for the answer. */
-    CompletableFuture<Answer> send(String uri) {
+    CompletableFuture<Answer> send(String uri, String... headerPairs) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, uri)
-                .compose(request -> request.send())
+                .compose(request -> {
+                    for (int i = 0; i < headerPairs.length; i += 2) {
+                        request.putHeader(headerPairs[i], headerPairs[i + 1]);
+                    }
+                    return request.send();
+                })
                 .compose(response -> response.body().map(body -> answer(response, body)))
                 .onComplete(done -> {
                     if (done.succeeded()) {
@@ -80,7 +94,7 @@ final class H2cClient implements AutoCloseable {
     }
 
     private static Answer answer(HttpClientResponse response, Buffer body) {
-        return new Answer(response.statusCode(), response.version(), body.toString());
+        return new Answer(response.statusCode(), response.version(), body.toString(), response.headers());
     }
 
     @Override

@@ -131,6 +131,10 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             budget.watch(http2.connection());
         }
         http2.connection().addListener(new UnreadBodyReset(http2, context));
+        StreamTakeover takeover = context.channel().attr(StreamTakeover.KEY).get();
+        if (takeover != null) {
+            takeover.install(http2, context);
+        }
         goAway = new GracefulGoAway(http2, context);
         pipeline.addAfter(context.name(), GracefulGoAway.HANDLER_NAME, goAway);
         mode = Mode.HTTP2;

@@ -100,6 +100,24 @@ public final class VertxBridge {
         return vertx.createEventLoopContext(eventLoop, vertx.getWorkerPool(), tccl);
     }
 
+    /**
+     * @return a new duplicated context of {@code context}: what Vert.x gives each HTTP request (its own local data,
+     *         on the same loop), and what Quarkus keeps a request's CDI request context in; any thread
+     */
+    public static Context duplicate(Context context) {
+        return ((ContextInternal) context).duplicate();
+    }
+
+    /**
+     * Runs {@code task} now, on the calling thread, with {@code context} as the current Vert.x context (and its class
+     * loader as the thread's context class loader) for its duration. The caller must be {@code context}'s loop.
+     * An exception {@code task} throws is reported to the context's exception handler, as Vert.x does for its own
+     * handlers.
+     */
+    public static void dispatch(Context context, Runnable task) {
+        ((ContextInternal) context).dispatch(task);
+    }
+
     /** @return whether {@code context} is an event-loop context running on {@code eventLoop}; any thread */
     public static boolean runsOn(Context context, EventLoop eventLoop) {
         return context instanceof ContextInternal && context.isEventLoopContext()
@@ -108,7 +126,7 @@ public final class VertxBridge {
 
     /**
      * Creates the server's HTTP metrics (through Vert.x's metrics SPI, i.e. Quarkus Micrometer) for the address the
-     * transport is bound to. Call once, after binding, before the first connection.
+     * transport is bound to. Call after binding, before the first connection; a second call changes nothing.
      */
     public void openMetrics(InetSocketAddress boundAddress) {
         server.openMetrics(SocketAddress.inetSocketAddress(boundAddress.getPort(),
@@ -213,6 +231,9 @@ public final class VertxBridge {
         }
 
         void openMetrics(SocketAddress address) {
+            if (metrics != null) {
+                return; // opened already (the transport's start-up asks before attaching)
+            }
             metrics = createMetrics(address);
         }
 

@@ -1,0 +1,179 @@
+package dev.h2fs.files.fastpath;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+
+import dev.h2fs.files.TestFiles;
+import dev.h2fs.files.fastpath.ParityClient.Reply;
+
+/**
+ * The REST fast path answers exactly as Vert.x's HTTP path does: the same requests over HTTP/1.1 (which always takes
+ * Vert.x's path) and over h2c (body-less requests take the fast path) give the same status, headers and body. The
+ * fast-path counter proves the h2c requests did take the fast path, and {@code http.server.requests} counts them.
+ */
+@QuarkusTest
+public class FastPathParityTest {
+
+    private static Vertx vertx;
+    private static io.vertx.core.http.HttpClient http1Client;
+    private static io.vertx.core.http.HttpClient h2cClient;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void startClients() {
+        vertx = Vertx.vertx();
+        http1Client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
+        h2cClient = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    }
+
+    @AfterAll
+    static void stopClients() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private ParityClient http1() {
+        return new ParityClient(vertx, http1Client, base.getHost(), base.getPort());
+    }
+
+    private ParityClient h2c() {
+        return new ParityClient(vertx, h2cClient, base.getHost(), base.getPort());
+    }
+
+    /** One request, sent over both paths; returns the fast path's reply after checking they are the same. */
+    private Reply same(String what, HttpMethod method, String uri, String... headers) throws Exception {
+        Reply vertxPath = http1().send(method, uri, headers);
+        Reply fastPath = h2c().send(method, uri, headers);
+        assertEquals(HttpVersion.HTTP_1_1, vertxPath.version());
+        assertEquals(HttpVersion.HTTP_2, fastPath.version());
+        assertEquals(vertxPath.sansVersion(), fastPath.sansVersion(), what);
+        return fastPath;
+    }
+
+    @Test
+    void fileRequestsAnswerTheSameOnBothPaths() throws Exception {
+        String name = TestFiles.name("parity");
+        byte[] content = TestFiles.bytes(4096, 31);
+        TestFiles.upload(name, content).then().statusCode(201);
+        String file = "/files/" + name;
+        http1().send(HttpMethod.GET, file); // loads it into the cache: what follows are hits
+
+        long servedBefore = fastPathServed();
+        double countedBefore = requestsCounted("GET", "/files/{name}", "200");
+        int fastPathRequests = 0;
+
+        Reply hit = same("200 from the cache", HttpMethod.GET, file);
+        fastPathRequests++;
+        assertEquals(200, hit.status());
+        assertEquals(new String(content, java.nio.charset.StandardCharsets.ISO_8859_1), hit.body());
+        String etag = hit.header("etag");
+        assertNotNull(etag);
+
+        assertEquals(304, same("304", HttpMethod.GET, file, "If-None-Match", etag).status());
+        assertEquals(206, same("206", HttpMethod.GET, file, "Range", "bytes=1-10").status());
+        assertEquals(416, same("416", HttpMethod.GET, file, "Range", "bytes=99999-").status());
+        assertEquals(400, same("400 for a bad name", HttpMethod.GET, "/files/bad*name").status());
+        assertEquals(404, same("404", HttpMethod.GET, "/files/" + TestFiles.name("absent")).status());
+        Reply head = same("HEAD", HttpMethod.HEAD, file);
+        assertEquals(200, head.status());
+        assertEquals("4096", head.header("content-length"));
+        assertEquals("", head.body());
+        assertEquals(200, same("the list (JSON, a blocking method)", HttpMethod.GET, "/files").status());
+        fastPathRequests += 7;
+
+        Reply filtered = same("a JAX-RS response filter on a hit", HttpMethod.GET, file, "x-parity-filter", "on");
+        assertEquals("status 200", filtered.header("x-filtered"));
+        fastPathRequests++;
+
+        assertEquals(409, same("an exception mapper", HttpMethod.GET, "/parity/conflict").status());
+        Reply echo = same("query parameters and @Context", HttpMethod.GET, "/parity/echo?a=1&a=2&b=x%20y",
+                "X-Echo", "echoed");
+        assertEquals("a=[1, 2] b=x y path=/parity/echo query=a=1&a=2&b=x%20y x-echo=echoed", echo.body());
+        assertEquals(406, same("406: no acceptable representation", HttpMethod.GET, "/parity/json-only",
+                "Accept", "text/plain").status());
+        fastPathRequests += 3;
+
+        Reply unknown = same("an unknown path (handed back to Vert.x)", HttpMethod.GET, "/nowhere/" + name);
+        assertEquals(404, unknown.status());
+
+        assertEquals(fastPathOn() ? fastPathRequests : 0, fastPathServed() - servedBefore,
+                "h2c requests answered on the fast path (all but the unknown path, when it is on)");
+        assertEquals(countedBefore + 4, requestsCounted("GET", "/files/{name}", "200"),
+                "http.server.requests counts fast-path requests (two hits on each path)");
+    }
+
+    @Test
+    void aCacheMissAndItsFilterAnswerTheSameOnBothPaths() throws Exception {
+        byte[] content = TestFiles.bytes(10_000, 32);
+        String name = TestFiles.name("parity-miss");
+        List<Reply> replies = new ArrayList<>();
+        for (ParityClient client : List.of(http1(), h2c())) {
+            TestFiles.upload(name, content).then().statusCode(201); // a fresh upload: the next GET is a miss
+            replies.add(client.send(HttpMethod.GET, "/files/" + name, "x-parity-filter", "on").withoutValidators());
+        }
+        assertEquals(200, replies.get(0).status());
+        assertEquals("status 200", replies.get(0).header("x-filtered"));
+        assertEquals(replies.get(0).sansVersion(), replies.get(1).sansVersion());
+    }
+
+    @Test
+    void deleteAnswersTheSameOnBothPaths() throws Exception {
+        List<Reply> replies = new ArrayList<>();
+        String name = TestFiles.name("parity-delete");
+        for (ParityClient client : List.of(http1(), h2c())) {
+            TestFiles.upload(name, TestFiles.bytes(100, 33)).then().statusCode(201);
+            replies.add(client.send(HttpMethod.DELETE, "/files/" + name));
+            replies.add(client.send(HttpMethod.DELETE, "/files/" + name));
+        }
+        assertEquals(204, replies.get(0).status());
+        assertEquals(404, replies.get(1).status());
+        assertEquals(replies.get(0).sansVersion(), replies.get(2).sansVersion());
+        assertEquals(replies.get(1).sansVersion(), replies.get(3).sansVersion());
+    }
+
+    /** @return whether the fast path is on in this test's configuration */
+    boolean fastPathOn() {
+        return true;
+    }
+
+    static long fastPathServed() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        long sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("h2fs_transport_fastpath_requests_total{")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    static double requestsCounted(String method, String uri, String status) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("http_server_requests_seconds_count{") && line.contains("method=\"" + method + "\"")
+                    && line.contains("uri=\"" + uri + "\"") && line.contains("status=\"" + status + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+}

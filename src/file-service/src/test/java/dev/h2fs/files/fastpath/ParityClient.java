@@ -1,0 +1,80 @@
+package dev.h2fs.files.fastpath;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+
+import dev.h2fs.files.VertxExchange;
+
+/**
+ * Sends one request over a given client and keeps what parity is judged on: status, headers (names lower-cased,
+ * HTTP/1.1's connection-level headers left out) and body. Thread: the test's.
+ */
+final class ParityClient {
+
+    /** Headers that belong to one protocol's framing, not to the response. */
+    private static final Set<String> FRAMING = Set.of("connection", "keep-alive", "transfer-encoding");
+
+    record Reply(int status, HttpVersion version, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.get(name);
+        }
+
+        /** The reply without the headers a cache miss makes anew (a re-uploaded file's validators). */
+        Reply withoutValidators() {
+            Map<String, String> rest = new TreeMap<>(headers);
+            rest.remove("etag");
+            rest.remove("last-modified");
+            return new Reply(status, version, rest, body);
+        }
+
+        /** Comparable across protocols: everything but the version. */
+        Reply sansVersion() {
+            return new Reply(status, null, headers, body);
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final String host;
+    private final int port;
+
+    ParityClient(Vertx vertx, HttpClient client, String host, int port) {
+        this.vertx = vertx;
+        this.client = client;
+        this.host = host;
+        this.port = port;
+    }
+
+    Reply send(HttpMethod method, String uri, String... headerPairs) throws Exception {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri);
+        for (int i = 0; i < headerPairs.length; i += 2) {
+            options.putHeader(headerPairs[i], headerPairs[i + 1]);
+        }
+        return VertxExchange.start(vertx, () -> client.request(options).compose(request -> request.send())
+                .compose(response -> response.body().map(body -> new Reply(response.statusCode(),
+                        response.version(), headers(response.headers()),
+                        body.toString(StandardCharsets.ISO_8859_1)))))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, String> headers(MultiMap headers) {
+        Map<String, String> kept = new TreeMap<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (!FRAMING.contains(name)) {
+                kept.merge(name, header.getValue(), (a, b) -> a + ", " + b);
+            }
+        }
+        return kept;
+    }
+}

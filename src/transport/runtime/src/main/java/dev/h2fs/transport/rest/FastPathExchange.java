@@ -1,0 +1,816 @@
+package dev.h2fs.transport.rest;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.Principal;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
+import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import io.quarkus.resteasy.reactive.server.runtime.observability.ObservabilityHandler;
+import io.vertx.core.Context;
+
+import dev.h2fs.transport.body.DirectResponse;
+
+/**
+ * One REST request on the fast path: RESTEasy Reactive's request context, reading the request from the HTTP/2
+ * HEADERS Netty decoded and writing the response through the connection's {@code Http2ConnectionEncoder}, with no
+ * Vert.x request, response, router or routing context in between. Modelled on RESTEasy Reactive's
+ * {@code VertxResteasyReactiveRequestContext}; what Quarkus's subclass adds is redone here: the CDI request context
+ * lives in a duplicated Vert.x context of its own (as each Vert.x request's does), the URI template Quarkus's
+ * observability handler would put in the routing context is kept for the metrics, and a path no resource maps goes
+ * back to Vert.x ({@link #resumeExternalProcessing}).
+ * <p>
+ * The request has no body (its HEADERS ended the stream), so reading it is reading headers.
+ * <p>
+ * Failure policy: a client reset (or a closed connection) ends only this exchange: its close handlers run, writes
+ * after it are dropped and their buffers released, and the metrics record status {@code RESET}. Aborting a response
+ * whose head has gone out ({@code closeConnection}, which Vert.x implements by closing the whole connection) resets
+ * this stream only.
+ * <p>
+ * Thread: RESTEasy runs the request one step at a time, on the connection's loop or on a worker thread; every Netty
+ * call is made on the loop ({@link #onLoop}); the stream-closed callback comes from the loop.
+ */
+final class FastPathExchange extends ResteasyReactiveRequestContext
+        implements
+            ServerHttpRequest,
+            ServerHttpResponse,
+            DirectResponse {
+
+    private static final AsciiString[] FORBIDDEN_IN_HTTP2 = { HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection") };
+
+    private final FastPathConnection connection;
+    private final Http2Stream stream;
+    private final Http2Headers request;
+    private final String method;
+    private final String path;
+    private final String query;
+    private final Context vertxContext;
+    private final long startNanos;
+    private final Executor contextExecutor;
+
+    private final Http2Headers response = new DefaultHttp2Headers(true);
+    private int status = 200;
+    private Consumer<ResteasyReactiveRequestContext> preCommit;
+    private boolean committing;
+    private volatile boolean committed;
+    private volatile boolean ended;
+    private boolean headWritten; // loop only
+    private volatile boolean streamGone;
+    private List<Runnable> closeHandlers;
+    private volatile Runnable drainHandler;
+    private String template;
+    private Map<String, List<String>> queryParams;
+
+    FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
+            String method, String path, String query, Context vertxContext) {
+        super(app.deployment(), app.deployment().getThreadSetupAction(), app.initialChain(),
+                app.deployment().getAbortHandlerChain());
+        this.connection = connection;
+        this.stream = stream;
+        this.request = request;
+        this.method = method;
+        this.path = path;
+        this.query = query;
+        this.vertxContext = vertxContext;
+        this.startNanos = System.nanoTime();
+        this.contextExecutor = command -> vertxContext.runOnContext(ignored -> command.run());
+    }
+
+    int streamId() {
+        return stream.id();
+    }
+
+    // ---- RESTEasy Reactive's request context
+
+    @Override
+    public ServerHttpRequest serverRequest() {
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse serverResponse() {
+        return this;
+    }
+
+    @Override
+    protected EventLoop getEventLoop() {
+        return connection.context.channel().eventLoop();
+    }
+
+    @Override
+    public Executor getContextExecutor() {
+        return contextExecutor;
+    }
+
+    @Override
+    public Runnable registerTimer(long millis, Runnable task) {
+        ScheduledFuture<?> handle = getEventLoop().schedule(task, millis, TimeUnit.MILLISECONDS);
+        return () -> handle.cancel(false);
+    }
+
+    /**
+     * No resource maps the path: the stream goes to Vert.x's listener as if the fast path had never looked at it,
+     * so an unknown path answers exactly as it does without the fast path (Quarkus's router, its 404 or its other
+     * routes).
+     */
+    @Override
+    public boolean resumeExternalProcessing() {
+        stream.removeProperty(connection.exchangeKey);
+        onLoop(() -> connection.handBack(stream.id(), request));
+        return true;
+    }
+
+    /** Quarkus's observability handler writes the URI template into Vert.x's routing context; we keep it here. */
+    @Override
+    protected void invokeHandler(int pos) throws Exception {
+        ServerRestHandler handler = handlers[pos];
+        if (handler instanceof ObservabilityHandler observability) {
+            template = observability.isSubResource()
+                    ? (template == null ? "" : template) + observability.getTemplatePath()
+                    : observability.getTemplatePath();
+            return;
+        }
+        handler.handle(this);
+    }
+
+    /** No authentication on this path (the fast path is off when the application has HTTP security). */
+    @Override
+    protected SecurityContext createSecurityContext() {
+        boolean secure = connection.tls;
+        return new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return null;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return false;
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return null;
+            }
+        };
+    }
+
+    @Override
+    protected void setQueryParamsFrom(String uri) {
+        queryParams = new QueryStringDecoder(uri).parameters();
+    }
+
+    // ---- the request
+
+    @Override
+    public String getRequestHeader(CharSequence name) {
+        CharSequence value = request.get(lowerCase(name));
+        return value == null ? null : value.toString();
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, String>> getAllRequestHeaders() {
+        return entries(request);
+    }
+
+    @Override
+    public List<String> getAllRequestHeaders(String name) {
+        List<CharSequence> values = request.getAll(lowerCase(name));
+        List<String> strings = new ArrayList<>(values.size());
+        for (CharSequence value : values) {
+            strings.add(value.toString());
+        }
+        return strings;
+    }
+
+    @Override
+    public boolean containsRequestHeader(CharSequence name) {
+        return request.contains(lowerCase(name));
+    }
+
+    @Override
+    public String getRequestPath() {
+        return path;
+    }
+
+    @Override
+    public String getRequestMethod() {
+        return method;
+    }
+
+    /** The fast path takes only paths that normalisation leaves unchanged ({@link RestFastPath#takesPath}). */
+    @Override
+    public String getRequestNormalisedPath() {
+        return path;
+    }
+
+    @Override
+    public String getRequestAbsoluteUri() {
+        String authority = getRequestHostAndPort();
+        return getRequestScheme() + "://" + (authority == null ? "" : authority) + path
+                + (query == null ? "" : "?" + query);
+    }
+
+    @Override
+    public String getRequestScheme() {
+        CharSequence scheme = request.scheme();
+        return scheme != null ? scheme.toString() : connection.tls ? "https" : "http";
+    }
+
+    @Override
+    public String getRequestHostAndPort() {
+        CharSequence authority = request.authority();
+        if (authority == null) {
+            authority = request.get(HttpHeaderNames.HOST);
+        }
+        return authority == null ? null : authority.toString();
+    }
+
+    /**
+     * RESTEasy calls this to abort a response whose head is out. Vert.x closes the whole connection; here only this
+     * stream ends (RST_STREAM INTERNAL_ERROR), the connection's other streams are not affected.
+     */
+    @Override
+    public void closeConnection() {
+        reset(Http2Error.INTERNAL_ERROR.code());
+    }
+
+    private Map<String, List<String>> queryParams() {
+        if (queryParams == null) {
+            queryParams = query == null
+                    ? Collections.emptyMap()
+                    : new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
+        }
+        return queryParams;
+    }
+
+    @Override
+    public String getQueryParam(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public Map<String, List<String>> getQueryParamsMap() {
+        return new HashMap<>(queryParams());
+    }
+
+    @Override
+    public List<String> getAllQueryParams(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null ? Collections.emptyList() : values;
+    }
+
+    @Override
+    public String query() {
+        return query;
+    }
+
+    @Override
+    public Collection<String> queryParamNames() {
+        return queryParams().keySet();
+    }
+
+    @Override
+    public boolean isRequestEnded() {
+        return true;
+    }
+
+    @Override
+    public InputStream createInputStream(ByteBuffer existingData) {
+        if (existingData == null) {
+            return createInputStream();
+        }
+        byte[] bytes = new byte[existingData.remaining()];
+        existingData.get(bytes);
+        return new ByteArrayInputStream(bytes);
+    }
+
+    @Override
+    public InputStream createInputStream() {
+        return InputStream.nullInputStream();
+    }
+
+    @Override
+    public ServerHttpResponse pauseRequestInput() {
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse resumeRequestInput() {
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse setReadListener(ReadCallback callback) {
+        callback.done();
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type == ResteasyReactiveRequestContext.class || type == DirectResponse.class) {
+            return (T) this;
+        }
+        return null;
+    }
+
+    @Override
+    public boolean isOnIoThread() {
+        return getEventLoop().inEventLoop();
+    }
+
+    // ---- the response
+
+    @Override
+    public ServerHttpResponse setStatusCode(int code) {
+        if (!committed) {
+            status = code;
+        }
+        return this;
+    }
+
+    @Override
+    public boolean headWritten() {
+        return committed;
+    }
+
+    @Override
+    public ServerHttpResponse addResponseHeader(CharSequence name, CharSequence value) {
+        if (value != null) {
+            response.add(lowerCase(name), value);
+        }
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse setResponseHeader(CharSequence name, CharSequence value) {
+        if (value == null) {
+            response.remove(lowerCase(name)); // as Vert.x's header map: setting null removes
+        } else {
+            response.set(lowerCase(name), value);
+        }
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse setResponseHeader(CharSequence name, Iterable<CharSequence> values) {
+        CharSequence lower = lowerCase(name);
+        response.remove(lower);
+        for (CharSequence value : values) {
+            if (value != null) {
+                response.add(lower, value);
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, String>> getAllResponseHeaders() {
+        return entries(response);
+    }
+
+    @Override
+    public String getResponseHeader(String name) {
+        CharSequence value = response.get(lowerCase(name));
+        return value == null ? null : value.toString();
+    }
+
+    @Override
+    public void removeResponseHeader(String name) {
+        response.remove(lowerCase(name));
+    }
+
+    @Override
+    public boolean closed() {
+        return ended || streamGone;
+    }
+
+    @Override
+    public ServerHttpResponse setChunked(boolean chunked) {
+        return this; // HTTP/2 frames the body itself
+    }
+
+    @Override
+    public void setPreCommitListener(Consumer<ResteasyReactiveRequestContext> task) {
+        preCommit = task;
+    }
+
+    @Override
+    public ServerHttpResponse end() {
+        finish(null);
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse end(byte[] data) {
+        finish(Unpooled.wrappedBuffer(data));
+        return this;
+    }
+
+    @Override
+    public ServerHttpResponse end(String data) {
+        finish(Unpooled.copiedBuffer(data, StandardCharsets.UTF_8));
+        return this;
+    }
+
+    @Override
+    public void endWith(ByteBuffer bytes) {
+        finish(Unpooled.wrappedBuffer(bytes));
+    }
+
+    @Override
+    public ServerHttpResponse write(byte[] data, Consumer<Throwable> done) {
+        writeChunk(Unpooled.wrappedBuffer(data), done);
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Void> write(byte[] data) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        writeChunk(Unpooled.wrappedBuffer(data), failure -> {
+            if (failure == null) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(failure);
+            }
+        });
+        return written;
+    }
+
+    /** The range is mapped, not read: a large file costs no heap. */
+    @Override
+    public ServerHttpResponse sendFile(String file, long offset, long length) {
+        try (FileChannel channel = FileChannel.open(Path.of(file), StandardOpenOption.READ)) {
+            long size = length < 0 ? channel.size() - offset : length;
+            finish(Unpooled.wrappedBuffer(channel.map(FileChannel.MapMode.READ_ONLY, offset, size)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    @Override
+    public OutputStream createResponseOutputStream() {
+        return new Output(getDeployment().getResteasyReactiveConfig().getOutputBufferSize());
+    }
+
+    @Override
+    public ServerHttpResponse addCloseHandler(Runnable onClose) {
+        synchronized (this) {
+            if (closeHandlers == null) {
+                closeHandlers = new ArrayList<>(2);
+            }
+            closeHandlers.add(onClose);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isWriteQueueFull() {
+        if (streamGone) {
+            return false;
+        }
+        try {
+            return !connection.encoder.flowController().isWritable(stream);
+        } catch (RuntimeException streamJustClosed) {
+            return false;
+        }
+    }
+
+    @Override
+    public ServerHttpResponse addDrainHandler(Runnable onDrain) {
+        drainHandler = onDrain;
+        onLoop(() -> {
+            if (!windowOpenOrGone()) {
+                connection.awaitWindow(this);
+            }
+        });
+        return this;
+    }
+
+    /** Vert.x's {@code reset()}: RST_STREAM with NO_ERROR. */
+    @Override
+    public void reset() {
+        reset(Http2Error.NO_ERROR.code());
+    }
+
+    @Override
+    public void reset(long code) {
+        onLoop(() -> {
+            if (!streamGone) {
+                connection.http2.resetStream(connection.context, stream.id(), code, connection.context.newPromise());
+                flush();
+            }
+        });
+    }
+
+    // ---- writing, on the loop
+
+    /**
+     * The body's last bytes ({@code body} may be null: none). The pre-commit listener (RESTEasy's JAX-RS headers,
+     * response filters' changes) runs on the calling thread, where the request runs, before the head is built.
+     */
+    private void finish(ByteBuf body) {
+        if (ended) {
+            if (body != null) {
+                body.release();
+            }
+            throw new IllegalStateException("the response has already been written");
+        }
+        ended = true;
+        commit();
+        onLoop(() -> {
+            if (gone()) {
+                if (body != null) {
+                    body.release();
+                }
+                return;
+            }
+            boolean hasBody = body != null && body.isReadable();
+            if (!headWritten) {
+                if (!hasBody && body != null) {
+                    body.release();
+                }
+                if (needsContentLength()) {
+                    response.setLong(HttpHeaderNames.CONTENT_LENGTH, hasBody ? body.readableBytes() : 0);
+                }
+                writeHead(!hasBody);
+                if (hasBody) {
+                    connection.encoder.writeData(connection.context, stream.id(), body, 0, true,
+                            connection.context.newPromise());
+                }
+            } else {
+                connection.encoder.writeData(connection.context, stream.id(), hasBody ? body : Unpooled.EMPTY_BUFFER,
+                        0, true, connection.context.newPromise());
+            }
+            connection.worker.served(this, method, template, path, status, System.nanoTime() - startNanos);
+            flush();
+        });
+    }
+
+    private void writeChunk(ByteBuf data, Consumer<Throwable> done) {
+        if (ended) {
+            data.release();
+            done.accept(new IllegalStateException("the response has already been written"));
+            return;
+        }
+        commit();
+        onLoop(() -> {
+            if (gone()) {
+                data.release();
+                done.accept(new IOException("stream " + stream.id() + " closed"));
+                return;
+            }
+            if (!headWritten) {
+                writeHead(false);
+            }
+            ChannelPromise promise = connection.context.newPromise();
+            promise.addListener(written -> done.accept(written.isSuccess() ? null : written.cause()));
+            connection.encoder.writeData(connection.context, stream.id(), data, 0, false, promise);
+            flush();
+        });
+    }
+
+    /**
+     * @return whether nothing can be written any more: the stream closed, or the connection is closing (its streams
+     *         are closed when the channel goes inactive, a moment later; a write before that would be an outbound
+     *         connection error)
+     */
+    private boolean gone() {
+        return streamGone || !connection.context.channel().isActive();
+    }
+
+    /** Runs the pre-commit listener once; the status and headers are fixed from then on. */
+    private void commit() {
+        if (!committing) {
+            committing = true;
+            try {
+                if (preCommit != null) {
+                    preCommit.accept(this);
+                }
+            } finally {
+                committed = true;
+            }
+        }
+    }
+
+    private boolean needsContentLength() {
+        return !"HEAD".equals(method) && status != 304 && !response.contains(HttpHeaderNames.CONTENT_LENGTH);
+    }
+
+    /** As Vert.x's HTTP/2 response: the status, and the headers some statuses must not carry. */
+    private void writeHead(boolean endStream) {
+        headWritten = true;
+        response.status(HttpResponseStatus.valueOf(status).codeAsText());
+        for (AsciiString forbidden : FORBIDDEN_IN_HTTP2) {
+            response.remove(forbidden);
+        }
+        if (status == 204 || status / 100 == 1) {
+            response.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else if (status == 205) {
+            response.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        }
+        connection.encoder.writeHeaders(connection.context, stream.id(), response, 0, endStream,
+                connection.context.newPromise());
+    }
+
+    /** Writes made while the connection's read is being decoded are flushed by Netty when the read completes. */
+    private void flush() {
+        if (!connection.decoding()) {
+            connection.http2.flush(connection.context);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        EventLoop loop = getEventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    // ---- events from the connection (loop)
+
+    /** The stream closed: normally after the response, or by a reset or the connection's end. */
+    void onStreamClosed() {
+        streamGone = true;
+        connection.forget(this);
+        if (!ended) {
+            connection.worker.reset(method, template, path, System.nanoTime() - startNanos);
+        }
+        List<Runnable> handlers;
+        synchronized (this) {
+            handlers = closeHandlers;
+            closeHandlers = null;
+        }
+        if (handlers != null) {
+            for (Runnable handler : handlers) {
+                handler.run();
+            }
+        }
+        Runnable drain = drainHandler;
+        drainHandler = null;
+        if (drain != null) {
+            drain.run(); // whoever waits learns of the end by trying to write
+        }
+    }
+
+    /** @return true once this exchange no longer waits: its drain handler ran, or its stream is gone */
+    boolean windowOpenOrGone() {
+        if (streamGone) {
+            return true;
+        }
+        if (!connection.encoder.flowController().isWritable(stream)) {
+            return false;
+        }
+        Runnable drain = drainHandler;
+        drainHandler = null;
+        if (drain != null) {
+            drain.run();
+        }
+        return true;
+    }
+
+    // ---- helpers
+
+    /** HTTP/2 header names are lower case; RESTEasy asks in any case. */
+    static CharSequence lowerCase(CharSequence name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return AsciiString.of(name).toLowerCase();
+            }
+        }
+        return name;
+    }
+
+    private static List<Map.Entry<String, String>> entries(Http2Headers headers) {
+        List<Map.Entry<String, String>> entries = new ArrayList<>(headers.size());
+        for (Map.Entry<CharSequence, CharSequence> header : headers) {
+            CharSequence name = header.getKey();
+            if (name.length() > 0 && name.charAt(0) != ':') {
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(name.toString(), header.getValue().toString()));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The JAX-RS output stream (writers that stream, such as a large JSON array): bytes are sent in chunks of the
+     * configured output buffer size; a thread other than the loop waits for each chunk to be written, so a slow
+     * client holds one chunk, not the whole body.
+     */
+    private final class Output extends OutputStream {
+        private final int chunkSize;
+        private ByteArrayOutputStream buffer;
+        private boolean closed;
+
+        Output(int chunkSize) {
+            this.chunkSize = Math.max(512, chunkSize);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] { (byte) b }, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (closed) {
+                throw new IOException("stream closed");
+            }
+            if (buffer == null) {
+                buffer = new ByteArrayOutputStream(Math.min(chunkSize, Math.max(length, 256)));
+            }
+            buffer.write(bytes, offset, length);
+            if (buffer.size() >= chunkSize) {
+                sendBuffered();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!closed && buffer != null && buffer.size() > 0) {
+                sendBuffered();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (streamGone) {
+                return;
+            }
+            byte[] rest = buffer == null ? null : buffer.toByteArray();
+            finish(rest == null ? null : Unpooled.wrappedBuffer(rest));
+        }
+
+        private void sendBuffered() throws IOException {
+            byte[] chunk = buffer.toByteArray();
+            buffer.reset();
+            CompletableFuture<Void> written = FastPathExchange.this.write(chunk).toCompletableFuture();
+            if (!isOnIoThread()) {
+                try {
+                    written.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while the client took a chunk");
+                } catch (ExecutionException e) {
+                    throw new IOException(e.getCause());
+                }
+            }
+        }
+    }
+}

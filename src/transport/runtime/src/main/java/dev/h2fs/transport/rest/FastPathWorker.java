@@ -1,0 +1,88 @@
+package dev.h2fs.transport.rest;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.vertx.core.Context;
+
+import dev.h2fs.transport.http2.StreamBudget;
+import dev.h2fs.transport.http2.StreamTakeover;
+import dev.h2fs.transport.vertx.VertxBridge;
+
+/**
+ * The fast path on one worker: installs {@link FastPathConnection} on each of the worker's HTTP/2 connections, starts
+ * an exchange for each stream it takes, and counts the requests it served.
+ * <p>
+ * Thread: the worker's loop, apart from {@link #served()}, which any thread may read.
+ */
+public final class FastPathWorker implements StreamTakeover {
+
+    private final RestFastPath app;
+    private final Context workerContext;
+    private volatile long served; // written by the loop only
+
+    FastPathWorker(RestFastPath app, Context workerContext) {
+        this.app = app;
+        this.workerContext = workerContext;
+    }
+
+    @Override
+    public void install(Http2ConnectionHandler http2, ChannelHandlerContext http2Context) {
+        new FastPathConnection(this, http2, http2Context);
+    }
+
+    /** @return requests answered on the fast path since start (responses ended, not counting resets) */
+    public long served() {
+        return served;
+    }
+
+    /**
+     * Takes the stream if the fast path serves it: a GET, HEAD or DELETE whose HEADERS ended the stream, to a path
+     * {@link RestFastPath#takesPath} accepts. Over the worker's stream budget the stream is refused here, as Vert.x's
+     * path would.
+     *
+     * @return false: the stream is Vert.x's
+     */
+    boolean take(FastPathConnection connection, int streamId, Http2Headers headers) {
+        String method = RestFastPath.method(headers.method());
+        CharSequence target = headers.path();
+        if (method == null || target == null || !connection.wellFormed(headers)) {
+            return false; // Vert.x answers malformed requests (RFC 9113 section 8.3.1: RST_STREAM PROTOCOL_ERROR)
+        }
+        String raw = target.toString();
+        int question = raw.indexOf('?');
+        String path = question < 0 ? raw : raw.substring(0, question);
+        if (!app.takesPath(path)) {
+            return false;
+        }
+        Http2Stream stream = connection.http2.connection().stream(streamId);
+        if (stream == null) {
+            return false;
+        }
+        StreamBudget budget = connection.context.channel().attr(StreamBudget.KEY).get();
+        if (budget != null && !budget.admit()) {
+            connection.refuse(streamId);
+            return true;
+        }
+        Context requestContext = VertxBridge.duplicate(workerContext);
+        FastPathExchange exchange = new FastPathExchange(app, connection, stream, headers, method, path,
+                question < 0 ? null : raw.substring(question + 1), requestContext);
+        stream.setProperty(connection.exchangeKey, exchange);
+        VertxBridge.dispatch(requestContext, exchange);
+        return true;
+    }
+
+    void served(FastPathExchange exchange, String method, String template, String path, int status, long nanos) {
+        served = served + 1;
+        if (app.metrics() != null) {
+            app.metrics().record(method, template, path, status, nanos);
+        }
+    }
+
+    void reset(String method, String template, String path, long nanos) {
+        if (app.metrics() != null) {
+            app.metrics().reset(method, template, path, nanos);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.h2fs.transport.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** Which requests and which applications the fast path takes: the rules that keep it from bypassing anything. */
+class RestFastPathTest {
+
+    @Test
+    void takesOnlyPathsTheHttpLayerWouldNotChange() {
+        assertTrue(RestFastPath.takesPath("/files/index.html", "/q/"));
+        assertTrue(RestFastPath.takesPath("/", "/q/"));
+        assertTrue(RestFastPath.takesPath("/files/a;v=1", "/q/"));
+        assertFalse(RestFastPath.takesPath("", "/q/"));
+        assertFalse(RestFastPath.takesPath("*", "/q/"));
+        assertFalse(RestFastPath.takesPath("files", "/q/"));
+        assertFalse(RestFastPath.takesPath("/files/a%2Fb", "/q/"), "percent-encoding: Vert.x decodes some");
+        assertFalse(RestFastPath.takesPath("/files/../etc/passwd", "/q/"), "dot segments");
+        assertFalse(RestFastPath.takesPath("/files/./a", "/q/"));
+        assertFalse(RestFastPath.takesPath("/files/.hidden", "/q/"));
+        assertFalse(RestFastPath.takesPath("/files//a", "/q/"), "empty segments");
+        assertFalse(RestFastPath.takesPath("/files\\a", "/q/"));
+    }
+
+    @Test
+    void leavesTheNonApplicationRootToVertx() {
+        assertFalse(RestFastPath.takesPath("/q/health", "/q/"));
+        assertFalse(RestFastPath.takesPath("/q/", "/q/"));
+        assertFalse(RestFastPath.takesPath("/q", "/q/"));
+        assertTrue(RestFastPath.takesPath("/qq", "/q/"));
+        assertTrue(RestFastPath.takesPath("/quarkus", "/q/"));
+        assertFalse(RestFastPath.takesPath("/management/metrics", "/management/"));
+    }
+
+    @Test
+    void takesGetHeadAndDeleteOnly() {
+        assertEquals("GET", RestFastPath.method("GET"));
+        assertEquals("HEAD", RestFastPath.method("HEAD"));
+        assertEquals("DELETE", RestFastPath.method("DELETE"));
+        assertEquals(null, RestFastPath.method("POST"));
+        assertEquals(null, RestFastPath.method("get"));
+        assertEquals(null, RestFastPath.method("OPTIONS"));
+        assertEquals(null, RestFastPath.method(null));
+    }
+
+    @Test
+    void configurationTheFastPathWouldBypassRulesItOut() {
+        Map<String, String> config = Map.of(
+                "quarkus.http.cors.enabled", "true",
+                "quarkus.http.access-log.enabled", "TRUE",
+                "quarkus.http.proxy.proxy-address-forwarding", "true",
+                "quarkus.http.enable-compression", "true",
+                "quarkus.http.header.\"X-Frame-Options\".value", "deny",
+                "quarkus.http.filter.static.header.\"Cache-Control\"", "max-age=1",
+                "quarkus.http.same-site-cookie.session.value", "Lax",
+                "quarkus.http.auth.permission.all.paths", "/*");
+        List<String> reasons = RestFastPath.reasons(name -> Optional.ofNullable(config.get(name)), config.keySet());
+        assertEquals(8, reasons.size(), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("CORS")));
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("the access log")));
+    }
+
+    @Test
+    void aPlainApplicationHasNoReason() {
+        Map<String, String> config = Map.of(
+                "quarkus.http.cors.enabled", "false",
+                "quarkus.http.access-log.enabled", "false",
+                "quarkus.http.port", "8080",
+                "h2fs.transport.port", "0");
+        assertEquals(List.of(), RestFastPath.reasons(name -> Optional.ofNullable(config.get(name)), config.keySet()));
+    }
+}
