@@ -443,9 +443,12 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         preCommit = task;
     }
 
+    /** As Vert.x's: ending an ended response again does nothing (RESTEasy's error handling may). */
     @Override
     public ServerHttpResponse end() {
-        finish(null);
+        if (!ended) {
+            finish(null);
+        }
         return this;
     }
 
