@@ -156,8 +156,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
      */
     @Override
     public boolean resumeExternalProcessing() {
-        stream.removeProperty(connection.exchangeKey);
-        onLoop(() -> connection.handBack(stream.id(), request));
+        onLoop(() -> {
+            stream.removeProperty(connection.exchangeKey);
+            connection.handBack(stream.id(), request);
+        });
         return true;
     }
 

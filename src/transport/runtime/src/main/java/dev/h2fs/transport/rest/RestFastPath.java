@@ -47,11 +47,13 @@ public final class RestFastPath {
     private final Deployment deployment;
     private final ServerRestHandler[] initialChain;
     private final String nonApplicationRoot;
+    private final String prefix;
     private final FastPathMetrics metrics;
 
     private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics) {
         this.deployment = deployment;
         this.nonApplicationRoot = nonApplicationRoot.endsWith("/") ? nonApplicationRoot : nonApplicationRoot + "/";
+        this.prefix = withoutTrailingSlash(deployment.getPrefix());
         this.metrics = metrics;
         List<ServerRestHandler> preMatch = deployment.getPreMatchHandlers();
         initialChain = new ServerRestHandler[preMatch.size() + 2];
@@ -188,6 +190,13 @@ public final class RestFastPath {
         return metrics;
     }
 
+    private static String withoutTrailingSlash(String prefix) {
+        if (prefix == null) {
+            return "";
+        }
+        return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
     /** @return GET, HEAD or DELETE (as RESTEasy names them), null for any other method */
     static String method(CharSequence method) {
         if (method == null) {
@@ -212,12 +221,21 @@ public final class RestFastPath {
      * clients rarely send, goes to Vert.x.
      */
     boolean takesPath(String path) {
-        return takesPath(path, nonApplicationRoot);
+        return takesPath(path, nonApplicationRoot, prefix);
     }
 
-    /** @param nonApplicationRoot absolute, ending in {@code /} */
-    static boolean takesPath(String path, String nonApplicationRoot) {
+    /**
+     * @param nonApplicationRoot absolute, ending in {@code /}
+     * @param prefix the REST deployment's path prefix ({@code quarkus.http.root-path}, {@code quarkus.rest.path}),
+     *        without a trailing {@code /}; empty for none. RESTEasy matches a path outside it as if it were inside
+     *        (Vert.x's router never passes it one), so such a path stays with Vert.x.
+     */
+    static boolean takesPath(String path, String nonApplicationRoot, String prefix) {
         if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        if (!prefix.isEmpty() && !(path.startsWith(prefix)
+                && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/'))) {
             return false;
         }
         if (path.startsWith(nonApplicationRoot)

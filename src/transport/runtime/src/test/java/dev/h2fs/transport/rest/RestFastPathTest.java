@@ -15,28 +15,36 @@ class RestFastPathTest {
 
     @Test
     void takesOnlyPathsTheHttpLayerWouldNotChange() {
-        assertTrue(RestFastPath.takesPath("/files/index.html", "/q/"));
-        assertTrue(RestFastPath.takesPath("/", "/q/"));
-        assertTrue(RestFastPath.takesPath("/files/a;v=1", "/q/"));
-        assertFalse(RestFastPath.takesPath("", "/q/"));
-        assertFalse(RestFastPath.takesPath("*", "/q/"));
-        assertFalse(RestFastPath.takesPath("files", "/q/"));
-        assertFalse(RestFastPath.takesPath("/files/a%2Fb", "/q/"), "percent-encoding: Vert.x decodes some");
-        assertFalse(RestFastPath.takesPath("/files/../etc/passwd", "/q/"), "dot segments");
-        assertFalse(RestFastPath.takesPath("/files/./a", "/q/"));
-        assertFalse(RestFastPath.takesPath("/files/.hidden", "/q/"));
-        assertFalse(RestFastPath.takesPath("/files//a", "/q/"), "empty segments");
-        assertFalse(RestFastPath.takesPath("/files\\a", "/q/"));
+        assertTrue(RestFastPath.takesPath("/files/index.html", "/q/", ""));
+        assertTrue(RestFastPath.takesPath("/", "/q/", ""));
+        assertTrue(RestFastPath.takesPath("/files/a;v=1", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("*", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("files", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/files/a%2Fb", "/q/", ""), "percent-encoding: Vert.x decodes some");
+        assertFalse(RestFastPath.takesPath("/files/../etc/passwd", "/q/", ""), "dot segments");
+        assertFalse(RestFastPath.takesPath("/files/./a", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/files/.hidden", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/files//a", "/q/", ""), "empty segments");
+        assertFalse(RestFastPath.takesPath("/files\\a", "/q/", ""));
     }
 
     @Test
     void leavesTheNonApplicationRootToVertx() {
-        assertFalse(RestFastPath.takesPath("/q/health", "/q/"));
-        assertFalse(RestFastPath.takesPath("/q/", "/q/"));
-        assertFalse(RestFastPath.takesPath("/q", "/q/"));
-        assertTrue(RestFastPath.takesPath("/qq", "/q/"));
-        assertTrue(RestFastPath.takesPath("/quarkus", "/q/"));
-        assertFalse(RestFastPath.takesPath("/management/metrics", "/management/"));
+        assertFalse(RestFastPath.takesPath("/q/health", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/q/", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/q", "/q/", ""));
+        assertTrue(RestFastPath.takesPath("/qq", "/q/", ""));
+        assertTrue(RestFastPath.takesPath("/quarkus", "/q/", ""));
+        assertFalse(RestFastPath.takesPath("/management/metrics", "/management/", ""));
+    }
+
+    @Test
+    void leavesPathsOutsideTheRestPrefixToVertx() {
+        assertTrue(RestFastPath.takesPath("/api/files/a", "/q/", "/api"));
+        assertTrue(RestFastPath.takesPath("/api", "/q/", "/api"));
+        assertFalse(RestFastPath.takesPath("/files/a", "/q/", "/api"), "RESTEasy would match it as /api/files/a");
+        assertFalse(RestFastPath.takesPath("/apifiles/a", "/q/", "/api"));
     }
 
     @Test
