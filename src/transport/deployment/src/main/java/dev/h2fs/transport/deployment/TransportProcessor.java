@@ -13,6 +13,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.BytecodeTransformerBuildItem;
+import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
@@ -126,12 +127,18 @@ class TransportProcessor {
     @Record(ExecutionTime.RUNTIME_INIT)
     void restFastPath(TransportRecorder recorder, Optional<ResteasyReactiveDeploymentBuildItem> rest,
             NonApplicationRootPathBuildItem nonApplicationRoot, Capabilities capabilities,
-            List<FilterBuildItem> filters) {
+            List<FilterBuildItem> filters, CombinedIndexBuildItem index) {
         if (rest.isEmpty()) {
             return;
         }
+        List<String> reasons = fastPathBuildReasons(capabilities, filters);
+        List<String> vertxUsers = VertxTypeUsers.find(index.getIndex());
+        if (!vertxUsers.isEmpty()) {
+            reasons.add("REST code the fast path would run takes Vert.x's request objects, which it does not have: "
+                    + vertxUsers);
+        }
         recorder.registerRestDeployment(rest.get().getDeployment(), nonApplicationRoot.getNonApplicationRootPath(),
-                fastPathBuildReasons(capabilities, filters));
+                reasons);
     }
 
     /** Vert.x's HTTP/2 connection must tolerate active streams it did not create: {@link VertxStreamOwnershipPatch}. */
