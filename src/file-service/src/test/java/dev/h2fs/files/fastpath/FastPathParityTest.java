@@ -61,12 +61,7 @@ public class FastPathParityTest {
 
     /** One request, sent over both paths; returns the fast path's reply after checking they are the same. */
     private Reply same(String what, HttpMethod method, String uri, String... headers) throws Exception {
-        Reply vertxPath = http1().send(method, uri, headers);
-        Reply fastPath = h2c().send(method, uri, headers);
-        assertEquals(HttpVersion.HTTP_1_1, vertxPath.version());
-        assertEquals(HttpVersion.HTTP_2, fastPath.version());
-        assertEquals(vertxPath.sansVersion(), fastPath.sansVersion(), what);
-        return fastPath;
+        return ParityClient.same(what, http1(), h2c(), method, uri, headers);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.h2fs.files.fastpath;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +55,20 @@ final class ParityClient {
         this.client = client;
         this.host = host;
         this.port = port;
+    }
+
+    /**
+     * Sends one request over HTTP/1.1 ({@code vertxPath}, always Vert.x's path) and over HTTP/2 ({@code fastPath}),
+     * asserts that the replies are the same but for the protocol version, and returns the HTTP/2 one.
+     */
+    static Reply same(String what, ParityClient vertxPath, ParityClient fastPath, HttpMethod method, String uri,
+            String... headerPairs) throws Exception {
+        Reply overVertx = vertxPath.send(method, uri, headerPairs);
+        Reply overFastPath = fastPath.send(method, uri, headerPairs);
+        assertEquals(HttpVersion.HTTP_1_1, overVertx.version());
+        assertEquals(HttpVersion.HTTP_2, overFastPath.version());
+        assertEquals(overVertx.sansVersion(), overFastPath.sansVersion(), what);
+        return overFastPath;
     }
 
     Reply send(HttpMethod method, String uri, String... headerPairs) throws Exception {

@@ -95,9 +95,8 @@ public class TransportLifecycle {
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
-            bridge.openMetrics(opened.boundAddress());
             RestFastPath fastPath = RestFastPath.open(config.fastPath().enabled(), ConfigProvider.getConfig(),
-                    bridge.metricsEnabled()).orElse(null);
+                    bridge.metricsInstalled()).orElse(null);
             opened.attach(bridge, tccl, GuardLimits.of(config), fastPath);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";

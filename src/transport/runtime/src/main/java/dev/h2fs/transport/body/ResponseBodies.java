@@ -29,7 +29,7 @@ public final class ResponseBodies {
      * {@code bytes} until then.
      */
     public static void endWith(ServerRequestContext context, ByteBuffer bytes) {
-        ServerHttpRequest request = ((ResteasyReactiveRequestContext) context).serverRequest();
+        ServerHttpRequest request = request(context);
         DirectResponse direct = request.unwrap(DirectResponse.class);
         if (direct != null) {
             direct.endWith(bytes);
@@ -42,9 +42,14 @@ public final class ResponseBodies {
         response.end(Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
     }
 
+    /** Both paths' contexts are RESTEasy's request context, whose request side unwraps to the response objects. */
+    private static ServerHttpRequest request(ServerRequestContext context) {
+        return ((ResteasyReactiveRequestContext) context).serverRequest();
+    }
+
     /** Abandons the response with an HTTP/2 error code (HTTP/1.1: the connection closes). */
     public static void reset(ServerRequestContext context, long code) {
-        ServerHttpRequest request = ((ResteasyReactiveRequestContext) context).serverRequest();
+        ServerHttpRequest request = request(context);
         DirectResponse direct = request.unwrap(DirectResponse.class);
         if (direct != null) {
             direct.reset(code);

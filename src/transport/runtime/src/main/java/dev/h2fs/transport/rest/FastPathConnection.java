@@ -5,17 +5,21 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * One HTTP/2 connection's frame listener, placed in front of Vert.x's: it takes the streams the fast path serves
@@ -50,7 +54,7 @@ final class FastPathConnection implements Http2FrameListener {
         this.encoder = http2.encoder();
         this.decoder = http2.decoder();
         this.exchangeKey = http2.connection().newKey();
-        this.tls = context.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+        this.tls = context.pipeline().get(SslHandler.class) != null;
         this.vertx = decoder.frameListener();
         decoder.frameListener(this);
         http2.connection().addListener(new Http2ConnectionAdapter() {
@@ -125,13 +129,13 @@ final class FastPathConnection implements Http2FrameListener {
         if (authority == null) {
             return true;
         }
-        if (headers.contains(io.netty.handler.codec.http.HttpHeaderNames.HOST)) {
+        if (headers.contains(HttpHeaderNames.HOST)) {
             return false; // both: Vert.x compares them
         }
         if (authority.equals(goodAuthority)) {
             return true;
         }
-        if (io.vertx.core.net.HostAndPort.parseAuthority(authority.toString(), -1) == null) {
+        if (HostAndPort.parseAuthority(authority.toString(), -1) == null) {
             return false;
         }
         goodAuthority = authority;
@@ -140,7 +144,7 @@ final class FastPathConnection implements Http2FrameListener {
 
     /** Refuses a stream over the worker's budget, as {@code StreamAdmission} does for Vert.x's streams. */
     void refuse(int streamId) {
-        http2.resetStream(context, streamId, io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM.code(),
+        http2.resetStream(context, streamId, Http2Error.REFUSED_STREAM.code(),
                 context.newPromise());
     }
 

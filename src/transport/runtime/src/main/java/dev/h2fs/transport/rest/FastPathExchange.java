@@ -1,11 +1,10 @@
 package dev.h2fs.transport.rest;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +117,11 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     int streamId() {
         return stream.id();
+    }
+
+    /** @return whether the stream has closed (reset, or the connection's end); any thread */
+    boolean streamGone() {
+        return streamGone;
     }
 
     // ---- RESTEasy Reactive's request context
@@ -497,14 +500,14 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             long size = length < 0 ? channel.size() - offset : length;
             finish(Unpooled.wrappedBuffer(channel.map(FileChannel.MapMode.READ_ONLY, offset, size)));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return this;
     }
 
     @Override
     public OutputStream createResponseOutputStream() {
-        return new Output(getDeployment().getResteasyReactiveConfig().getOutputBufferSize());
+        return new FastPathOutputStream(this, getDeployment().getResteasyReactiveConfig().getOutputBufferSize());
     }
 
     @Override
@@ -563,7 +566,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
      * The body's last bytes ({@code body} may be null: none). The pre-commit listener (RESTEasy's JAX-RS headers,
      * response filters' changes) runs on the calling thread, where the request runs, before the head is built.
      */
-    private void finish(ByteBuf body) {
+    void finish(ByteBuf body) {
         if (ended) {
             if (body != null) {
                 body.release();
@@ -580,23 +583,23 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 return;
             }
             boolean hasBody = body != null && body.isReadable();
+            if (body != null && !hasBody) {
+                body.release();
+            }
+            // A head not yet sent ends the stream itself when there is no body; otherwise a DATA frame ends it.
+            boolean endedByHead = false;
             if (!headWritten) {
-                if (!hasBody && body != null) {
-                    body.release();
-                }
                 if (needsContentLength()) {
                     response.setLong(HttpHeaderNames.CONTENT_LENGTH, hasBody ? body.readableBytes() : 0);
                 }
                 writeHead(!hasBody);
-                if (hasBody) {
-                    connection.encoder.writeData(connection.context, stream.id(), body, 0, true,
-                            connection.context.newPromise());
-                }
-            } else {
+                endedByHead = !hasBody;
+            }
+            if (!endedByHead) {
                 connection.encoder.writeData(connection.context, stream.id(), hasBody ? body : Unpooled.EMPTY_BUFFER,
                         0, true, connection.context.newPromise());
             }
-            connection.worker.served(this, method, template, path, status, System.nanoTime() - startNanos);
+            connection.worker.served(method, template, path, status, System.nanoTime() - startNanos);
             flush();
         });
     }
@@ -702,11 +705,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 handler.run();
             }
         }
-        Runnable drain = drainHandler;
-        drainHandler = null;
-        if (drain != null) {
-            drain.run(); // whoever waits learns of the end by trying to write
-        }
+        runDrainHandler(); // whoever waits learns of the end by trying to write
     }
 
     /** @return true once this exchange no longer waits: its drain handler ran, or its stream is gone */
@@ -717,12 +716,17 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (!connection.encoder.flowController().isWritable(stream)) {
             return false;
         }
+        runDrainHandler();
+        return true;
+    }
+
+    /** Runs the drain handler, if one waits, once. */
+    private void runDrainHandler() {
         Runnable drain = drainHandler;
         drainHandler = null;
         if (drain != null) {
             drain.run();
         }
-        return true;
     }
 
     // ---- helpers
@@ -747,75 +751,5 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             }
         }
         return entries;
-    }
-
-    /**
-     * The JAX-RS output stream (writers that stream, such as a large JSON array): bytes are sent in chunks of the
-     * configured output buffer size; a thread other than the loop waits for each chunk to be written, so a slow
-     * client holds one chunk, not the whole body.
-     */
-    private final class Output extends OutputStream {
-        private final int chunkSize;
-        private ByteArrayOutputStream buffer;
-        private boolean closed;
-
-        Output(int chunkSize) {
-            this.chunkSize = Math.max(512, chunkSize);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            if (closed) {
-                throw new IOException("stream closed");
-            }
-            if (buffer == null) {
-                buffer = new ByteArrayOutputStream(Math.min(chunkSize, Math.max(length, 256)));
-            }
-            buffer.write(bytes, offset, length);
-            if (buffer.size() >= chunkSize) {
-                sendBuffered();
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (!closed && buffer != null && buffer.size() > 0) {
-                sendBuffered();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (streamGone) {
-                return;
-            }
-            byte[] rest = buffer == null ? null : buffer.toByteArray();
-            finish(rest == null ? null : Unpooled.wrappedBuffer(rest));
-        }
-
-        private void sendBuffered() throws IOException {
-            byte[] chunk = buffer.toByteArray();
-            buffer.reset();
-            CompletableFuture<Void> written = FastPathExchange.this.write(chunk).toCompletableFuture();
-            if (!isOnIoThread()) {
-                try {
-                    written.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while the client took a chunk");
-                } catch (ExecutionException e) {
-                    throw new IOException(e.getCause());
-                }
-            }
-        }
     }
 }

@@ -31,6 +31,9 @@ final class FastPathMetrics {
     private final Map<Pattern, String> match;
     private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
+    /** The status a reset is kept under: no response was sent, so no real status is 0. */
+    private static final int RESET = 0;
+
     private record Key(String method, String uri, int status) {
     }
 
@@ -44,28 +47,27 @@ final class FastPathMetrics {
 
     /** A response was sent. */
     void record(String method, String template, String path, int status, long nanos) {
+        recordAs(method, template, path, status, nanos);
+    }
+
+    /** The stream ended before a response was sent (client reset, connection closed). */
+    void reset(String method, String template, String path, long nanos) {
+        recordAs(method, template, path, RESET, nanos);
+    }
+
+    private void recordAs(String method, String template, String path, int status, long nanos) {
         String uri = uriPath(template, path);
         if (uri == null) {
             return;
         }
         timers.computeIfAbsent(new Key(method, uri, status), key -> Timer.builder(name)
                 .description("HTTP server request processing time")
-                .tags(Tags.of(HttpCommonTags.method(key.method()),
-                        HttpCommonTags.uri(key.uri(), path, key.status(), suppress4xx),
-                        HttpCommonTags.outcome(key.status()), HttpCommonTags.status(key.status())))
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** The stream ended before a response was sent (client reset, connection closed). */
-    void reset(String method, String template, String path, long nanos) {
-        String uri = uriPath(template, path);
-        if (uri == null) {
-            return;
-        }
-        timers.computeIfAbsent(new Key(method, uri, 0), key -> Timer.builder(name)
-                .description("HTTP server request processing time")
-                .tags(Tags.of(HttpCommonTags.method(key.method()), HttpCommonTags.uri(key.uri(), path, 0, false),
-                        Outcome.CLIENT_ERROR.asTag(), HttpCommonTags.STATUS_RESET))
+                .tags(key.status() == RESET
+                        ? Tags.of(HttpCommonTags.method(key.method()), HttpCommonTags.uri(key.uri(), path, 0, false),
+                                Outcome.CLIENT_ERROR.asTag(), HttpCommonTags.STATUS_RESET)
+                        : Tags.of(HttpCommonTags.method(key.method()),
+                                HttpCommonTags.uri(key.uri(), path, key.status(), suppress4xx),
+                                HttpCommonTags.outcome(key.status()), HttpCommonTags.status(key.status())))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 

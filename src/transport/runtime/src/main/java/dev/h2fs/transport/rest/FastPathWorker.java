@@ -73,7 +73,7 @@ public final class FastPathWorker implements StreamTakeover {
         return true;
     }
 
-    void served(FastPathExchange exchange, String method, String template, String path, int status, long nanos) {
+    void served(String method, String template, String path, int status, long nanos) {
         served = served + 1;
         if (app.metrics() != null) {
             app.metrics().record(method, template, path, status, nanos);

@@ -126,11 +126,19 @@ public final class VertxBridge {
 
     /**
      * Creates the server's HTTP metrics (through Vert.x's metrics SPI, i.e. Quarkus Micrometer) for the address the
-     * transport is bound to. Call after binding, before the first connection; a second call changes nothing.
+     * transport is bound to. Call once, after binding, before the first connection.
      */
     public void openMetrics(InetSocketAddress boundAddress) {
         server.openMetrics(SocketAddress.inetSocketAddress(boundAddress.getPort(),
                 boundAddress.getAddress().getHostAddress()));
+    }
+
+    /**
+     * @return whether Vert.x has a metrics SPI (Quarkus Micrometer's binder), i.e. whether {@link #openMetrics} will
+     *         create HTTP metrics; known before they are opened
+     */
+    public boolean metricsInstalled() {
+        return vertx.metricsSPI() != null;
     }
 
     /** @return whether HTTP metrics are being recorded (a metrics SPI is installed and {@link #openMetrics} ran) */
@@ -231,9 +239,6 @@ public final class VertxBridge {
         }
 
         void openMetrics(SocketAddress address) {
-            if (metrics != null) {
-                return; // opened already (the transport's start-up asks before attaching)
-            }
             metrics = createMetrics(address);
         }
 
