@@ -329,5 +329,21 @@ public interface TransportConfig {
          * the REST fast path), shared among the workers (2 GiB heap, one worker: 116,508; 512 MiB, two workers: 14,563).
          */
         Optional<Integer> maxStreamsPerWorker();
+
+        /**
+         * How a connection's send window is shared among its streams that have DATA waiting: {@code uniform} (Netty's
+         * {@code UniformStreamByteDistributor}: round robin in frame-sized quanta, client priorities ignored, as RFC 9113
+         * deprecates them) or {@code weighted-fair-queue} (Netty's {@code WeightedFairQueueByteDistributor}: honours
+         * RFC 7540 priorities and weights; Vert.x's default). The weighted queue keeps a priority tree that every stream
+         * joins and leaves, which cost the worker about a third of its CPU per request (measured 2026-12-02, 4 KiB
+         * GETs at {@code -c100 -m10}: docs/BENCHMARKS.md).
+         */
+        @WithDefault("uniform")
+        StreamScheduling streamScheduling();
+    }
+
+    /** See {@link Http2#streamScheduling()}. */
+    enum StreamScheduling {
+        UNIFORM, WEIGHTED_FAIR_QUEUE
     }
 }

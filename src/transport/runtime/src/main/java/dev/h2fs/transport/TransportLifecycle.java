@@ -94,6 +94,7 @@ public class TransportLifecycle {
             opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,
+                    config.http2().streamScheduling() == TransportConfig.StreamScheduling.UNIFORM,
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             RestFastPath fastPath = RestFastPath.open(config.fastPath().enabled(), ConfigProvider.getConfig(),
                     bridge.metricsInstalled()).orElse(null);

@@ -67,11 +67,57 @@ public final class VertxBridge {
      * @param requestHandler receives every request, on the connection's worker loop
      */
     public VertxBridge(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requestHandler) {
+        this(vertx, options, true, requestHandler);
+    }
+
+    /**
+     * @param vertx Quarkus's Vert.x instance
+     * @param options protocol options of the connections (HTTP/2 settings, idle timeout, ...); host and port are
+     *        ignored, nothing is bound
+     * @param uniformStreamScheduling whether HTTP/2 connections share their send window among streams with Netty's
+     *        {@code UniformStreamByteDistributor} (true) or Vert.x's default, the weighted fair queue (false)
+     * @param requestHandler receives every request, on the connection's worker loop
+     */
+    public VertxBridge(Vertx vertx, HttpServerOptions options, boolean uniformStreamScheduling,
+            Handler<HttpServerRequest> requestHandler) {
         this.vertx = (VertxInternal) vertx;
-        this.server = new UnboundHttpServer(this.vertx, options);
+        this.server = newServer(this.vertx, options, uniformStreamScheduling);
         server.requestHandler(requestHandler);
         this.sslChannelProvider = options.isSsl() ? server.buildSslChannelProvider() : null;
         this.h2Only = options.isSsl() && options.getAlpnVersions().equals(List.of(HttpVersion.HTTP_2));
+    }
+
+    /** Vert.x 4.5's switch for its HTTP/2 servers' stream byte distributor ({@code HttpUtils}). */
+    static final String STREAM_BYTE_DISTRIBUTOR_PROPERTY = "vertx.h2StreamByteDistributor";
+
+    /**
+     * Vert.x 4.5 has no option for the distributor: {@code HttpServerImpl}'s constructor reads a system property, once.
+     * It is set for this construction only, so Quarkus's own HTTP server and Vert.x's clients keep what they had;
+     * the lock keeps two bridges from interleaving (servers are built by the thread starting the application).
+     */
+    private static UnboundHttpServer newServer(VertxInternal vertx, HttpServerOptions options, boolean uniform) {
+        synchronized (VertxBridge.class) {
+            String previous = System.getProperty(STREAM_BYTE_DISTRIBUTOR_PROPERTY);
+            setOrClear(STREAM_BYTE_DISTRIBUTOR_PROPERTY, uniform ? "uniform" : null);
+            try {
+                return new UnboundHttpServer(vertx, options);
+            } finally {
+                setOrClear(STREAM_BYTE_DISTRIBUTOR_PROPERTY, previous);
+            }
+        }
+    }
+
+    private static void setOrClear(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** For tests that check what Vert.x made of the construction. */
+    HttpServerImpl httpServer() {
+        return server;
     }
 
     /**

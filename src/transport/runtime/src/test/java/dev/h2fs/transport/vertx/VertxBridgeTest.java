@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.HttpServerImpl;
 import io.vertx.core.impl.VertxThread;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.SocketAddress;
@@ -94,6 +96,26 @@ class VertxBridgeTest {
         assertEquals(before + 1, HTTP_SERVER_METRICS_CREATED.get());
         bridge.close();
         assertFalse(bridge.metricsEnabled());
+    }
+
+    @Test
+    void streamSchedulingReachesVertxHttp2ConnectionsAndLeavesTheSystemPropertyAlone() throws Exception {
+        System.setProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY, "someone-elses");
+        try {
+            VertxBridge uniform = new VertxBridge(vertx, new HttpServerOptions(), true, request -> {
+            });
+            VertxBridge weighted = new VertxBridge(vertx, new HttpServerOptions(), false, request -> {
+            });
+            // Vert.x hands this field to VertxHttp2ConnectionHandlerBuilder for every HTTP/2 connection it builds;
+            // if an upgrade renames it, or stops reading the property, this fails before the benchmark notices.
+            Field field = HttpServerImpl.class.getDeclaredField("useH2UniformStreamByteDistributor");
+            field.setAccessible(true);
+            assertTrue(field.getBoolean(uniform.httpServer()), "uniform distributor requested but not taken");
+            assertFalse(field.getBoolean(weighted.httpServer()), "weighted fair queue requested but uniform taken");
+            assertEquals("someone-elses", System.getProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY));
+        } finally {
+            System.clearProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY);
+        }
     }
 
     @Test
