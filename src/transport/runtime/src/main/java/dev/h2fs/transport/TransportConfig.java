@@ -116,6 +116,18 @@ public interface TransportConfig {
     MemorySize maxBodySize();
 
     /**
+     * Response bytes a connection may have queued for its socket, beyond what the kernel has taken, before the
+     * transport stops producing more for it (Netty's write-buffer high water mark; it resumes below half of it). An
+     * HTTP/2 connection keeps DATA it cannot queue yet in its flow controller instead, so this moves bytes between two
+     * queues rather than adding any, and a mapped file slice is queued without a copy; HTTP/1.1 responses pause at it.
+     * Netty's default, 64 KiB, is less than one read's worth of answers at 100 streams per connection: the flow
+     * controller then fed the socket in 64 KiB slices and cost the worker ~40 % more CPU per 4 KiB GET at
+     * {@code h2load -c1000 -m100} (measured 2026-12-02, docs/BENCHMARKS.md). {@code 1K..1G}.
+     */
+    @WithDefault("1M")
+    MemorySize writeBufferHighWaterMark();
+
+    /**
      * Readiness reports DOWN when a worker loop has not run its heartbeat task for this long (a stalled or dead
      * loop); liveness reports DOWN when the acceptor loop has not. Loops beat every quarter of it, but at least once
      * a second and at most every 10 ms, so it must be at least {@code 40ms}: a shorter one would report healthy loops

@@ -61,6 +61,8 @@ final class TransportConfigCheck {
         check.atLeast("indirect-table-size", config.indirectTableSize(), 1, "the balancer needs a slot");
         check.atLeast("accept-backlog", config.acceptBacklog(), 1, "the kernel queues connections there");
         check.size("max-body-size", config.maxBodySize());
+        check.range("write-buffer-high-water-mark", config.writeBufferHighWaterMark().asBigInteger(), 1 << 10, 1 << 30,
+                "bytes; Netty counts them in an int, and more than a GiB per connection bounds nothing");
         check.timeout("idle-timeout", config.idleTimeout(), "0s turns it off");
         // Health checks compare the time since a loop's last heartbeat with stall-timeout; the heartbeat runs every
         // quarter of it, but no more often than TransportLifecycle.heartbeatPeriod allows. A shorter timeout would
@@ -112,6 +114,12 @@ final class TransportConfigCheck {
     private void range(String key, long value, long min, long max, String why) {
         if (value < min || value > max) {
             problem(key, Long.toString(value), "must be between " + min + " and " + max + " (" + why + ")");
+        }
+    }
+
+    private void range(String key, BigInteger value, long min, long max, String why) {
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            problem(key, value.toString(), "must be between " + min + " and " + max + " (" + why + ")");
         }
     }
 

@@ -31,6 +31,7 @@ import dev.h2fs.transport.http2.StreamAdmission;
 import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.rest.RestFastPath;
+import dev.h2fs.transport.vertx.ConnectionTuning;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -94,7 +95,8 @@ public class TransportLifecycle {
             opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,
-                    config.http2().streamScheduling() == TransportConfig.StreamScheduling.UNIFORM,
+                    new ConnectionTuning(config.http2().streamScheduling() == TransportConfig.StreamScheduling.UNIFORM,
+                            (int) config.writeBufferHighWaterMark().asLongValue()),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             RestFastPath fastPath = RestFastPath.open(config.fastPath().enabled(), ConfigProvider.getConfig(),
                     bridge.metricsInstalled()).orElse(null);

@@ -90,6 +90,14 @@ class TransportConfigCheckTest {
     }
 
     @Test
+    void aWriteBufferHighWaterMarkOutside1KTo1GIsRejected() {
+        assertRejected("write-buffer-high-water-mark", "1023");
+        assertRejected("write-buffer-high-water-mark", "2G");
+        assertDoesNotThrow(() -> TransportConfigCheck.validate(config("write-buffer-high-water-mark", "1K")));
+        assertDoesNotThrow(() -> TransportConfigCheck.validate(config("write-buffer-high-water-mark", "1G")));
+    }
+
+    @Test
     void aConnectionLimitOfZeroIsRejected() {
         assertRejected("max-connections", "0");
     }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -59,6 +60,7 @@ public final class VertxBridge {
     private final UnboundHttpServer server;
     private final SslChannelProvider sslChannelProvider;
     private final boolean h2Only;
+    private final WriteBufferWaterMark waterMark;
 
     /**
      * @param vertx Quarkus's Vert.x instance
@@ -67,21 +69,21 @@ public final class VertxBridge {
      * @param requestHandler receives every request, on the connection's worker loop
      */
     public VertxBridge(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> requestHandler) {
-        this(vertx, options, true, requestHandler);
+        this(vertx, options, ConnectionTuning.DEFAULTS, requestHandler);
     }
 
     /**
      * @param vertx Quarkus's Vert.x instance
      * @param options protocol options of the connections (HTTP/2 settings, idle timeout, ...); host and port are
      *        ignored, nothing is bound
-     * @param uniformStreamScheduling whether HTTP/2 connections share their send window among streams with Netty's
-     *        {@code UniformStreamByteDistributor} (true) or Vert.x's default, the weighted fair queue (false)
+     * @param tuning what the connections get beyond {@code options}
      * @param requestHandler receives every request, on the connection's worker loop
      */
-    public VertxBridge(Vertx vertx, HttpServerOptions options, boolean uniformStreamScheduling,
+    public VertxBridge(Vertx vertx, HttpServerOptions options, ConnectionTuning tuning,
             Handler<HttpServerRequest> requestHandler) {
         this.vertx = (VertxInternal) vertx;
-        this.server = newServer(this.vertx, options, uniformStreamScheduling);
+        this.server = newServer(this.vertx, options, tuning.uniformStreamScheduling());
+        this.waterMark = tuning.waterMark();
         server.requestHandler(requestHandler);
         this.sslChannelProvider = options.isSsl() ? server.buildSslChannelProvider() : null;
         this.h2Only = options.isSsl() && options.getAlpnVersions().equals(List.of(HttpVersion.HTTP_2));
@@ -205,9 +207,13 @@ public final class VertxBridge {
         BiConsumer<Channel, SslChannelProvider> childHandler = server.childHandlerFor((ContextInternal) workerContext,
                 address);
         if (!h2Only) {
-            return channel -> childHandler.accept(channel, sslChannelProvider);
+            return channel -> {
+                channel.config().setWriteBufferWaterMark(waterMark);
+                childHandler.accept(channel, sslChannelProvider);
+            };
         }
         return channel -> {
+            channel.config().setWriteBufferWaterMark(waterMark);
             childHandler.accept(channel, sslChannelProvider);
             // Vert.x serves HTTP/1.1 when ALPN agreed on nothing; the reference server closed such clients, and
             // so do we. The listener fires on this loop right when the handshake ends, before any request is read.

@@ -6,17 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -102,10 +109,12 @@ class VertxBridgeTest {
     void streamSchedulingReachesVertxHttp2ConnectionsAndLeavesTheSystemPropertyAlone() throws Exception {
         System.setProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY, "someone-elses");
         try {
-            VertxBridge uniform = new VertxBridge(vertx, new HttpServerOptions(), true, request -> {
-            });
-            VertxBridge weighted = new VertxBridge(vertx, new HttpServerOptions(), false, request -> {
-            });
+            VertxBridge uniform = new VertxBridge(vertx, new HttpServerOptions(), new ConnectionTuning(true, 1 << 20),
+                    request -> {
+                    });
+            VertxBridge weighted = new VertxBridge(vertx, new HttpServerOptions(), new ConnectionTuning(false, 1 << 20),
+                    request -> {
+                    });
             // Vert.x hands this field to VertxHttp2ConnectionHandlerBuilder for every HTTP/2 connection it builds;
             // if an upgrade renames it, or stops reading the property, this fails before the benchmark notices.
             Field field = HttpServerImpl.class.getDeclaredField("useH2UniformStreamByteDistributor");
@@ -115,6 +124,32 @@ class VertxBridgeTest {
             assertEquals("someone-elses", System.getProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY));
         } finally {
             System.clearProperty(VertxBridge.STREAM_BYTE_DISTRIBUTOR_PROPERTY);
+        }
+    }
+
+    @Test
+    void connectionsGetTheConfiguredWriteBufferWaterMark() throws Exception {
+        VertxBridge bridge = new VertxBridge(vertx, new HttpServerOptions().setHttp2ClearTextEnabled(true),
+                new ConnectionTuning(true, 300_000), request -> {
+                });
+        EventLoop loop = loops.next();
+        Consumer<Channel> initializer = bridge.connectionInitializer(
+                bridge.createWorkerContext(loop, getClass().getClassLoader()), new InetSocketAddress("127.0.0.1", 0));
+        CompletableFuture<WriteBufferWaterMark> seen = new CompletableFuture<>();
+        Channel listener = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel child) {
+                        initializer.accept(child);
+                        seen.complete(child.config().getWriteBufferWaterMark());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort())) {
+            WriteBufferWaterMark mark = seen.get(5, TimeUnit.SECONDS);
+            assertEquals(300_000, mark.high());
+            assertEquals(150_000, mark.low());
+        } finally {
+            listener.close().sync();
         }
     }
 
