@@ -112,11 +112,10 @@ final class TransportConfigCheck {
     }
 
     private void range(String key, long value, long min, long max, String why) {
-        if (value < min || value > max) {
-            problem(key, Long.toString(value), "must be between " + min + " and " + max + " (" + why + ")");
-        }
+        range(key, BigInteger.valueOf(value), min, max, why);
     }
 
+    /** For sizes, which SmallRye reads as {@link BigInteger}s of any magnitude. */
     private void range(String key, BigInteger value, long min, long max, String why) {
         if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             problem(key, value.toString(), "must be between " + min + " and " + max + " (" + why + ")");

@@ -206,15 +206,15 @@ public final class VertxBridge {
                 boundAddress.getAddress().getHostAddress());
         BiConsumer<Channel, SslChannelProvider> childHandler = server.childHandlerFor((ContextInternal) workerContext,
                 address);
-        if (!h2Only) {
-            return channel -> {
-                channel.config().setWriteBufferWaterMark(waterMark);
-                childHandler.accept(channel, sslChannelProvider);
-            };
-        }
-        return channel -> {
+        Consumer<Channel> vertxPipeline = channel -> {
             channel.config().setWriteBufferWaterMark(waterMark);
             childHandler.accept(channel, sslChannelProvider);
+        };
+        if (!h2Only) {
+            return vertxPipeline;
+        }
+        return channel -> {
+            vertxPipeline.accept(channel);
             // Vert.x serves HTTP/1.1 when ALPN agreed on nothing; the reference server closed such clients, and
             // so do we. The listener fires on this loop right when the handshake ends, before any request is read.
             SslHandler ssl = channel.pipeline().get(SslHandler.class);
