@@ -7,6 +7,8 @@ import org.jboss.resteasy.reactive.server.core.Deployment;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.runtime.annotations.Recorder;
 import io.quarkus.runtime.shutdown.ShutdownListener;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.rest.RestFastPath;
 
@@ -20,11 +22,12 @@ public class TransportRecorder {
 
     /**
      * Hands the application's REST deployment to the fast path ({@code RestFastPath}), with what the build found
-     * that rules it out.
+     * that rules it out and the route filters (CORS, HTTP security) it must run, highest priority first; a filter
+     * absent at run time (CORS when disabled) is null.
      */
     public void registerRestDeployment(RuntimeValue<Deployment> deployment, String nonApplicationRoot,
-            List<String> buildReasons) {
-        RestFastPath.register(deployment.getValue(), nonApplicationRoot, buildReasons);
+            List<String> buildReasons, List<Handler<RoutingContext>> filters) {
+        RestFastPath.register(deployment.getValue(), nonApplicationRoot, buildReasons, filters);
     }
 
     /** The transport's graceful-shutdown listener. */

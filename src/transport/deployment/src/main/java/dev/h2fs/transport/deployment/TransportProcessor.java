@@ -1,6 +1,7 @@
 package dev.h2fs.transport.deployment;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,8 @@ import io.quarkus.resteasy.reactive.server.deployment.ResteasyReactiveDeployment
 import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 import io.quarkus.vertx.http.deployment.FilterBuildItem;
 import io.quarkus.vertx.http.deployment.NonApplicationRootPathBuildItem;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.AcceptorLivenessCheck;
 import dev.h2fs.transport.TransportLifecycle;
@@ -63,14 +66,15 @@ class TransportProcessor {
             "org.jctools.queues.SpscArrayQueueConsumerIndexField#consumerIndex");
 
     /**
-     * Route filters every Quarkus REST application has, recognised by the priority Quarkus gives them (they are
-     * recorder proxies at build time, so nothing else tells them apart): Vert.x HTTP's CORS filter
-     * ({@code SecurityHandlerPriorities.CORS}, 300), which is empty unless CORS is enabled, and the fast path checks
-     * {@code quarkus.http.cors.enabled} itself; and Quarkus REST's default authentication-failure handler
-     * ({@code AUTHENTICATION - 1}, 199), which matters only with HTTP security, which rules the fast path out.
-     * An application filter at exactly one of these priorities would be missed.
+     * Route filters the fast path runs itself, recognised by the priority Quarkus gives them (they are recorder proxies
+     * at build time, so nothing else tells them apart): Vert.x HTTP's CORS filter ({@code SecurityHandlerPriorities.CORS},
+     * 300; absent at run time unless CORS is enabled), HTTP authentication ({@code AUTHENTICATION}, 200), Quarkus REST's
+     * swap of the authentication-failure handler ({@code AUTHENTICATION - 1}, 199) and HTTP permissions
+     * ({@code AUTHORIZATION}, 100). {@code RestFastPath} runs them, in this order, over its own routing context before
+     * RESTEasy; a request one of them answers itself (a refusal) goes back to Vert.x's path, which answers it. An
+     * application filter at exactly one of these priorities would be run as well.
      */
-    static final Set<Integer> BENIGN_FILTER_PRIORITIES = Set.of(300, 199);
+    static final Set<Integer> FAST_PATH_FILTER_PRIORITIES = Set.of(300, 200, 199, 100);
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -118,9 +122,9 @@ class TransportProcessor {
     /**
      * The REST fast path gets the application's deployment (read from Quarkus REST's build item: producing a request
      * context factory instead would remove Quarkus REST's Vert.x routes, which HTTP/1.1 and every other request
-     * still need), and what in the build rules it out: HTTP security (authentication, permission checks, the
-     * security identity all hang off Vert.x's routing context), OpenTelemetry tracing (spans begin in Vert.x's
-     * request metrics) and Vert.x route filters (they run in Quarkus's router, which the fast path bypasses).
+     * still need), the route filters it runs itself ({@link #FAST_PATH_FILTER_PRIORITIES}: CORS and HTTP security),
+     * and what in the build rules it out: OpenTelemetry tracing (spans begin in Vert.x's request metrics) and other
+     * Vert.x route filters (they run in Quarkus's router, which the fast path bypasses).
      * Run-time configuration that rules it out is checked when the transport starts ({@code RestFastPath.open}).
      */
     @BuildStep
@@ -137,8 +141,13 @@ class TransportProcessor {
             reasons.add("REST code the fast path would run takes Vert.x's request objects, which it does not have: "
                     + vertxUsers);
         }
+        List<Handler<RoutingContext>> fastPathFilters = filters.stream()
+                .filter(filter -> !filter.isFailureHandler()
+                        && FAST_PATH_FILTER_PRIORITIES.contains(filter.getPriority()))
+                .sorted(Comparator.comparingInt(FilterBuildItem::getPriority).reversed())
+                .map(FilterBuildItem::getHandler).toList();
         recorder.registerRestDeployment(rest.get().getDeployment(), nonApplicationRoot.getNonApplicationRootPath(),
-                reasons);
+                reasons, fastPathFilters);
     }
 
     /** Vert.x's HTTP/2 connection must tolerate active streams it did not create: {@link VertxStreamOwnershipPatch}. */
@@ -152,15 +161,12 @@ class TransportProcessor {
 
     static List<String> fastPathBuildReasons(Capabilities capabilities, List<FilterBuildItem> filters) {
         List<String> reasons = new ArrayList<>();
-        if (capabilities.isPresent(Capability.SECURITY)) {
-            reasons.add("the application has HTTP security (" + Capability.SECURITY + ")");
-        }
         if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)) {
             reasons.add("OpenTelemetry tracing is present");
         }
         List<Integer> routeFilters = filters.stream()
                 .filter(filter -> !filter.isFailureHandler()
-                        && !BENIGN_FILTER_PRIORITIES.contains(filter.getPriority()))
+                        && !FAST_PATH_FILTER_PRIORITIES.contains(filter.getPriority()))
                 .map(FilterBuildItem::getPriority).toList();
         if (!routeFilters.isEmpty()) {
             reasons.add("Vert.x route filters are registered (@RouteFilter or an extension's; priorities "

@@ -44,8 +44,12 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import io.quarkus.resteasy.reactive.server.runtime.ResteasyReactiveSecurityContext;
 import io.quarkus.resteasy.reactive.server.runtime.observability.ObservabilityHandler;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
+import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.body.DirectResponse;
 
@@ -86,6 +90,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private final Context vertxContext;
     private final long startNanos;
     private final Executor contextExecutor;
+    private final RestFastPath app;
 
     private final Http2Headers response = new DefaultHttp2Headers(true);
     private int status = 200;
@@ -99,11 +104,15 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private volatile Runnable drainHandler;
     private String template;
     private Map<String, List<String>> queryParams;
+    private FastPathRoutingContext routing;
+    private volatile boolean handedBack;
+    private boolean identitySet;
 
     FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
             String method, String path, String query, Context vertxContext) {
         super(app.deployment(), app.deployment().getThreadSetupAction(), app.initialChain(),
                 app.deployment().getAbortHandlerChain());
+        this.app = app;
         this.connection = connection;
         this.stream = stream;
         this.request = request;
@@ -122,6 +131,70 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** @return whether the stream has closed (reset, or the connection's end); any thread */
     boolean streamGone() {
         return streamGone;
+    }
+
+    /**
+     * Serves the request: Quarkus's route filters first, if the application has any ({@link FastPathRoutingContext}),
+     * then RESTEasy's handler chain. Called on the request's duplicated Vert.x context.
+     */
+    void start() {
+        if (app.filters().isEmpty()) {
+            run();
+        } else {
+            routing().start();
+        }
+    }
+
+    /** @return Vert.x Web's routing context of this request, made on first use */
+    FastPathRoutingContext routing() {
+        if (routing == null) {
+            routing = new FastPathRoutingContext(this, app.filters().handlers());
+        }
+        return routing;
+    }
+
+    /**
+     * Gives the request to Vert.x's HTTP path, as if the fast path had never looked at it: nothing of this exchange is
+     * written. Once only; any thread.
+     */
+    void handBack() {
+        if (handedBack) {
+            return;
+        }
+        handedBack = true;
+        onLoop(() -> {
+            stream.removeProperty(connection.exchangeKey);
+            connection.handBack(stream.id(), request);
+        });
+    }
+
+    boolean handedBack() {
+        return handedBack;
+    }
+
+    Http2Headers requestHeaders() {
+        return request;
+    }
+
+    /** The response headers, which route filters (CORS) may add to before RESTEasy writes the response. */
+    Http2Headers responseHeaders() {
+        return response;
+    }
+
+    int statusCode() {
+        return status;
+    }
+
+    boolean tls() {
+        return connection.tls;
+    }
+
+    io.netty.channel.Channel channel() {
+        return connection.context.channel();
+    }
+
+    Context vertxContext() {
+        return vertxContext;
     }
 
     // ---- RESTEasy Reactive's request context
@@ -159,10 +232,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
      */
     @Override
     public boolean resumeExternalProcessing() {
-        onLoop(() -> {
-            stream.removeProperty(connection.exchangeKey);
-            connection.handBack(stream.id(), request);
-        });
+        handBack();
         return true;
     }
 
@@ -179,9 +249,15 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         handler.handle(this);
     }
 
-    /** No authentication on this path (the fast path is off when the application has HTTP security). */
+    /**
+     * With HTTP security, the caller's identity is the association's, which {@link #handleRequestScopeActivation}
+     * filled from the routing context (as Quarkus REST's own request context does).
+     */
     @Override
     protected SecurityContext createSecurityContext() {
+        if (app.identityAssociation() != null) {
+            return new ResteasyReactiveSecurityContext(routing());
+        }
         boolean secure = connection.tls;
         return new SecurityContext() {
             @Override
@@ -204,6 +280,26 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 return null;
             }
         };
+    }
+
+    /**
+     * As Quarkus REST's request context: when the CDI request scope starts, the request's security identity (or the
+     * authentication still to come, with lazy authentication) becomes the association's, so that injected
+     * {@code SecurityIdentity}, {@code JsonWebToken} and Quarkus Security's checks see the caller.
+     */
+    @Override
+    protected void handleRequestScopeActivation() {
+        super.handleRequestScopeActivation();
+        CurrentIdentityAssociation association = app.identityAssociation();
+        if (!identitySet && association != null) {
+            identitySet = true;
+            QuarkusHttpUser user = (QuarkusHttpUser) routing().user();
+            if (user != null) {
+                association.setIdentity(user.getSecurityIdentity());
+            } else {
+                association.setIdentity(QuarkusHttpUser.getSecurityIdentity(routing(), null));
+            }
+        }
     }
 
     @Override
@@ -363,6 +459,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     public <T> T unwrap(Class<T> type) {
         if (type == ResteasyReactiveRequestContext.class || type == DirectResponse.class) {
             return (T) this;
+        }
+        if (type == RoutingContext.class) {
+            return (T) routing();
         }
         return null;
     }

@@ -69,7 +69,7 @@ public final class FastPathWorker implements StreamTakeover {
         FastPathExchange exchange = new FastPathExchange(app, connection, stream, headers, method, path,
                 question < 0 ? null : raw.substring(question + 1), requestContext);
         stream.setProperty(connection.exchangeKey, exchange);
-        VertxBridge.dispatch(requestContext, exchange);
+        VertxBridge.dispatch(requestContext, exchange::start);
         return true;
     }
 

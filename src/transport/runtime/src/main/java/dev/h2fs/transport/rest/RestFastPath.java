@@ -15,11 +15,15 @@ import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
 import io.micrometer.core.instrument.Metrics;
 import io.netty.handler.codec.http.HttpMethod;
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.micrometer.runtime.HttpServerMetricsTagsContributor;
 import io.quarkus.micrometer.runtime.binder.HttpBinderConfiguration;
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The REST fast path of one application start: body-less HTTP/2 REST requests go from Netty's HTTP/2 decoder straight
@@ -28,8 +32,10 @@ import io.vertx.core.Context;
  * {@link RestInitialHandler} over the application's {@link Deployment}), so resource matching, filters, exception
  * mappers, content negotiation and {@code @Context} injection are RESTEasy's own.
  * <p>
- * Safe by construction: the fast path bypasses what Vert.x Web and Quarkus's HTTP layer would apply to a request, so
- * it is off, with the reasons logged at start-up, when the application uses any of that ({@link #reasons}).
+ * Quarkus's route filters that CORS and HTTP security install (authentication, permissions) run first, over a routing
+ * context of the fast path's own ({@link FastPathRoutingContext}); a request one of them refuses goes to Vert.x's
+ * path, which answers it. What else Vert.x Web and Quarkus's HTTP layer would apply to a request the fast path does
+ * not do, so it is off, with the reasons logged at start-up, when the application uses any of that ({@link #reasons}).
  * <p>
  * Thread: {@link #register} runs on Quarkus's start-up thread (a recorder), {@link #open} on the thread starting the
  * transport; an open fast path is immutable and used by every worker loop.
@@ -39,7 +45,8 @@ public final class RestFastPath {
     private static final Logger LOG = Logger.getLogger(RestFastPath.class);
 
     /** What the build found: the application's REST deployment and what rules the fast path out. */
-    private record Registration(Deployment deployment, String nonApplicationRoot, List<String> buildReasons) {
+    private record Registration(Deployment deployment, String nonApplicationRoot, List<String> buildReasons,
+            List<Handler<RoutingContext>> filters) {
     }
 
     private static volatile Registration registration;
@@ -49,9 +56,14 @@ public final class RestFastPath {
     private final String nonApplicationRoot;
     private final String prefix;
     private final FastPathMetrics metrics;
+    private final RouteFilters filters;
+    private final CurrentIdentityAssociation identityAssociation;
 
-    private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics) {
+    private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics,
+            RouteFilters filters, CurrentIdentityAssociation identityAssociation) {
         this.deployment = deployment;
+        this.filters = filters;
+        this.identityAssociation = identityAssociation;
         this.nonApplicationRoot = nonApplicationRoot.endsWith("/") ? nonApplicationRoot : nonApplicationRoot + "/";
         this.prefix = withoutTrailingSlash(deployment.getPrefix());
         this.metrics = metrics;
@@ -65,8 +77,10 @@ public final class RestFastPath {
     }
 
     /** Called by the extension's recorder at each application start (dev mode: each restart). */
-    public static void register(Deployment deployment, String nonApplicationRoot, List<String> buildReasons) {
-        registration = new Registration(deployment, nonApplicationRoot, List.copyOf(buildReasons));
+    public static void register(Deployment deployment, String nonApplicationRoot, List<String> buildReasons,
+            List<Handler<RoutingContext>> filters) {
+        registration = new Registration(deployment, nonApplicationRoot, List.copyOf(buildReasons),
+                new ArrayList<>(filters));
     }
 
     /**
@@ -105,10 +119,23 @@ public final class RestFastPath {
             return Optional.empty();
         }
         FastPathMetrics metrics = recordMetrics ? openMetrics() : null;
+        RouteFilters filters = new RouteFilters(found.filters());
         LOG.infof("h2fs transport REST fast path on: body-less HTTP/2 REST requests go straight to RESTEasy Reactive"
-                + " (h2fs.transport.fast-path.enabled=false turns it off)%s",
+                + " (h2fs.transport.fast-path.enabled=false turns it off)%s%s",
+                filters.isEmpty() ? "" : "; Quarkus route filters it runs first: " + filters.names(),
                 metrics == null ? "; HTTP server metrics are off" : "");
-        return Optional.of(new RestFastPath(found.deployment(), found.nonApplicationRoot(), metrics));
+        return Optional.of(new RestFastPath(found.deployment(), found.nonApplicationRoot(), metrics, filters,
+                findIdentityAssociation()));
+    }
+
+    /** @return the CDI bean through which Quarkus Security reads the caller's identity; null without security */
+    private static CurrentIdentityAssociation findIdentityAssociation() {
+        if (Arc.container() == null) {
+            return null;
+        }
+        InjectableInstance<CurrentIdentityAssociation> association = Arc.container()
+                .select(CurrentIdentityAssociation.class);
+        return association.isResolvable() ? association.get() : null;
     }
 
     private static FastPathMetrics openMetrics() {
@@ -134,8 +161,6 @@ public final class RestFastPath {
      */
     static List<String> reasons(Function<String, Optional<String>> value, Iterable<String> names) {
         List<String> reasons = new ArrayList<>();
-        checkTrue(value, "quarkus.http.cors.enabled", "CORS", reasons);
-        checkTrue(value, "quarkus.http.cors", "CORS", reasons);
         checkTrue(value, "quarkus.http.access-log.enabled", "the access log", reasons);
         checkTrue(value, "quarkus.http.proxy.proxy-address-forwarding", "forwarded/proxy headers", reasons);
         checkTrue(value, "quarkus.http.enable-compression", "response compression", reasons);
@@ -159,9 +184,6 @@ public final class RestFastPath {
         }
         if (name.startsWith("quarkus.http.same-site-cookie.")) {
             return "quarkus.http.same-site-cookie.* rewrites cookies";
-        }
-        if (name.startsWith("quarkus.http.auth.permission.") || name.startsWith("quarkus.http.auth.policy.")) {
-            return "quarkus.http.auth.* permissions";
         }
         return null;
     }
@@ -188,6 +210,15 @@ public final class RestFastPath {
 
     FastPathMetrics metrics() {
         return metrics;
+    }
+
+    RouteFilters filters() {
+        return filters;
+    }
+
+    /** @return Quarkus Security's identity association (a client proxy of the request-scoped bean), or null */
+    CurrentIdentityAssociation identityAssociation() {
+        return identityAssociation;
     }
 
     private static String withoutTrailingSlash(String prefix) {

@@ -3,6 +3,7 @@ package dev.h2fs.transport.vertx;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -14,15 +15,18 @@ import java.util.function.Consumer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.HttpServerImpl;
+import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.impl.VertxThread;
@@ -164,6 +168,25 @@ public final class VertxBridge {
      */
     public static void dispatch(Context context, Runnable task) {
         ((ContextInternal) context).dispatch(task);
+    }
+
+    /** @return Vert.x's multi-map view of HTTP/2 headers, reading and writing {@code headers} (names lower-cased) */
+    public static MultiMap headers(Http2Headers headers) {
+        return new Http2HeadersAdaptor(headers);
+    }
+
+    /** @return a case-sensitive multi-map of {@code values} (query parameters) */
+    public static MultiMap multiMap(Map<String, List<String>> values) {
+        MultiMap map = MultiMap.caseInsensitiveMultiMap();
+        values.forEach(map::add);
+        return map;
+    }
+
+    /** @return Vert.x's form of a channel's address; null for none */
+    public static io.vertx.core.net.SocketAddress socketAddress(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet
+                ? io.vertx.core.net.SocketAddress.inetSocketAddress(inet)
+                : null;
     }
 
     /** @return whether {@code context} is an event-loop context running on {@code eventLoop}; any thread */
