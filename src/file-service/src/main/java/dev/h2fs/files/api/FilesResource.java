@@ -45,6 +45,8 @@ import dev.h2fs.files.upload.UploadedFile;
  * thread that owns the connection; a miss does its disk work (resolve, stat, map) on a worker
  * thread (see {@link #loadMiss}). Upload, listing and delete are blocking methods and run on workers.
  *
+ * <p>Who may call what is decided by {@code dev.h2fs.files.auth.FileAccess}, before a method runs.
+ *
  * <p>Names are matched as one raw path segment and decoded afterwards, so an encoded slash,
  * backslash or NUL reaches {@link FileName} validation and is answered 400.
  */

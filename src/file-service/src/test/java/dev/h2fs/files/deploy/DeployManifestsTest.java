@@ -254,6 +254,34 @@ class DeployManifestsTest {
         assertEquals(present, listed);
     }
 
+    /**
+     * Writes need a bearer token, so each deployment tells the service where the verifying key is, and mounts it
+     * read-only there (optional in Kubernetes: without it the pod starts and refuses every write).
+     */
+    @Test
+    void everyWorkloadGetsTheTokenVerifyingKeyFromAReadOnlyMount() {
+        for (Pod pod : pods) {
+            String key = pod.env().get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+            assertNotNull(key, pod.workload() + ": no MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+            assertTrue(pod.env().containsKey("MP_JWT_VERIFY_ISSUER"), pod.workload() + ": no MP_JWT_VERIFY_ISSUER");
+            String dir = Path.of(key).getParent().toString();
+            assertTrue(list(pod.container().get("volumeMounts")).stream().map(m -> map(m))
+                    .anyMatch(m -> dir.equals(str(m.get("mountPath"))) && Boolean.TRUE.equals(m.get("readOnly"))),
+                    pod.workload() + ": the key's directory " + dir + " is not a read-only mount");
+        }
+        for (Map<String, Object> file : compose) {
+            for (Map.Entry<String, Object> entry : map(file.get("services")).entrySet()) {
+                Map<String, Object> def = map(entry.getValue());
+                Map<String, String> env = composeEnv(def.get("environment"));
+                String key = env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+                assertNotNull(key, entry.getKey() + ": no MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+                String dir = Path.of(key).getParent().toString();
+                assertTrue(list(def.get("volumes")).stream().map(String::valueOf)
+                        .anyMatch(v -> v.endsWith(":" + dir + ":ro")), entry.getKey() + ": key not mounted read-only");
+            }
+        }
+    }
+
     @Test
     void composeHealthchecksAnswer200OnTheServicePortAndTlsIsMountedReadOnly() {
         Pattern url = Pattern.compile("https?://[^/\\s:]+:(\\d+)(/\\S*)");

@@ -21,13 +21,13 @@ import dev.h2fs.files.VertxExchange;
  * Sends one request over a given client and keeps what parity is judged on: status, headers (names lower-cased,
  * HTTP/1.1's connection-level headers left out) and body. Thread: the test's.
  */
-final class ParityClient {
+public final class ParityClient {
 
     /** Headers that belong to one protocol's framing, not to the response. */
     private static final Set<String> FRAMING = Set.of("connection", "keep-alive", "transfer-encoding");
 
-    record Reply(int status, HttpVersion version, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Reply(int status, HttpVersion version, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name);
         }
 
@@ -50,7 +50,7 @@ final class ParityClient {
     private final String host;
     private final int port;
 
-    ParityClient(Vertx vertx, HttpClient client, String host, int port) {
+    public ParityClient(Vertx vertx, HttpClient client, String host, int port) {
         this.vertx = vertx;
         this.client = client;
         this.host = host;
@@ -61,7 +61,7 @@ final class ParityClient {
      * Sends one request over HTTP/1.1 ({@code vertxPath}, always Vert.x's path) and over HTTP/2 ({@code fastPath}),
      * asserts that the replies are the same but for the protocol version, and returns the HTTP/2 one.
      */
-    static Reply same(String what, ParityClient vertxPath, ParityClient fastPath, HttpMethod method, String uri,
+    public static Reply same(String what, ParityClient vertxPath, ParityClient fastPath, HttpMethod method, String uri,
             String... headerPairs) throws Exception {
         Reply overVertx = vertxPath.send(method, uri, headerPairs);
         Reply overFastPath = fastPath.send(method, uri, headerPairs);
@@ -71,7 +71,7 @@ final class ParityClient {
         return overFastPath;
     }
 
-    Reply send(HttpMethod method, String uri, String... headerPairs) throws Exception {
+    public Reply send(HttpMethod method, String uri, String... headerPairs) throws Exception {
         RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri);
         for (int i = 0; i < headerPairs.length; i += 2) {
             options.putHeader(headerPairs[i], headerPairs[i + 1]);

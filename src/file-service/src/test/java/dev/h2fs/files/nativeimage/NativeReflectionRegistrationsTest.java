@@ -26,6 +26,7 @@ import io.quarkus.caffeine.runtime.graal.CacheConstructorsFeature;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 
+import dev.h2fs.files.auth.VerifiedTokenCache;
 import dev.h2fs.files.cache.CacheLimits;
 import dev.h2fs.files.cache.FileCache;
 
@@ -102,6 +103,18 @@ class NativeReflectionRegistrationsTest {
                 new SimpleMeterRegistry());
         Object async = field(cache, "mappings");
         Object local = field(async, "cache");
+        Object nodes = field(local, "nodeFactory");
+        Set<String> registered = new HashSet<>(reflective);
+        registered.addAll(List.of(CacheConstructorsFeature.typesNeedingConstructorsRegistered()));
+        for (String needed : List.of(local.getClass().getName(), nodes.getClass().getName())) {
+            assertTrue(registered.contains(needed), needed + " is not registered for reflection");
+        }
+    }
+
+    /** The same for the cache of verified bearer tokens, whose builder options differ (size bound, variable expiry). */
+    @Test
+    void verifiedTokenCacheImplementationClassesAreRegisteredForReflection() throws Exception {
+        Object local = field(VerifiedTokenCache.newCache(10, Duration.ofMinutes(1)), "cache");
         Object nodes = field(local, "nodeFactory");
         Set<String> registered = new HashSet<>(reflective);
         registered.addAll(List.of(CacheConstructorsFeature.typesNeedingConstructorsRegistered()));

@@ -1,0 +1,87 @@
+package dev.h2fs.files.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+
+import dev.h2fs.files.fastpath.ParityClient;
+import dev.h2fs.files.fastpath.ParityClient.Reply;
+
+/**
+ * With {@code h2fs.files.auth.read-role} set, reads need it: anonymous {@code 401}, a writer without it {@code 403}, a
+ * reader gets through; alike over HTTP/1.1 (Vert.x's path) and h2c (the fast path).
+ */
+@QuarkusTest
+@TestProfile(ReadRoleTest.ReadRole.class)
+public class ReadRoleTest {
+
+    public static class ReadRole extends SecuredProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("h2fs.files.auth.read-role", "files-reader");
+            config.put("h2fs.files.dir", "target/test-store-read-role");
+            return config;
+        }
+    }
+
+    private static Vertx vertx;
+    private static HttpClient http1;
+    private static HttpClient h2c;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void clients() {
+        vertx = Vertx.vertx();
+        http1 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
+        h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private Reply read(String what, String... headers) throws Exception {
+        return ParityClient.same(what, new ParityClient(vertx, http1, base.getHost(), base.getPort()),
+                new ParityClient(vertx, h2c, base.getHost(), base.getPort()), HttpMethod.GET, "/files/none.txt",
+                headers);
+    }
+
+    @Test
+    void anAnonymousReadIsRefusedWith401() throws Exception {
+        Reply reply = read("anonymous");
+        assertEquals(401, reply.status());
+        assertEquals("Bearer", reply.header("www-authenticate"));
+    }
+
+    @Test
+    void aWriterWithoutTheReadRoleIsForbiddenToRead() throws Exception {
+        assertEquals(403, read("writer", "Authorization", "Bearer " + TestTokens.valid("files-writer")).status());
+    }
+
+    @Test
+    void aReaderReads() throws Exception {
+        assertEquals(404, read("reader", "Authorization", "Bearer " + TestTokens.valid("files-reader")).status(),
+                "allowed through to the store, which has no such file");
+    }
+}
