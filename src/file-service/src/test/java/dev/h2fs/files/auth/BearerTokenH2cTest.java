@@ -78,6 +78,14 @@ public class BearerTokenH2cTest extends BearerTokenCases {
     }
 
     @Test
+    void theStartUpLineSaysTheFastPathIsOnAndNamesTheSecurityFiltersItRuns() throws Exception {
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of(SecuredProfile.logFile(profile())));
+        String line = log.lines().filter(l -> l.contains("REST fast path")).findFirst().orElse("");
+        assertTrue(line.contains("REST fast path on"), line);
+        assertTrue(line.contains("HTTP authentication") && line.contains("HTTP permissions"), line);
+    }
+
+    @Test
     void uploadsNeedTheWriteRole() {
         String writer = TestTokens.valid("files-writer");
         String reader = TestTokens.valid("files-reader");

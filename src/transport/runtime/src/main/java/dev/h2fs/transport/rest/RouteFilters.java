@@ -45,13 +45,30 @@ final class RouteFilters {
         return filters;
     }
 
-    /** @return the filters' class names, for the start-up line */
+    /** @return what each filter is, for the start-up line (Quarkus's are anonymous classes of its recorders) */
     List<String> names() {
         List<String> names = new ArrayList<>(filters.length);
         for (Handler<RoutingContext> filter : filters) {
-            names.add(filter.getClass().getName());
+            names.add(describe(filter.getClass()));
         }
         return names;
+    }
+
+    static String describe(Class<?> filter) {
+        String name = filter.getName();
+        if (name.endsWith(".CORSFilter")) {
+            return "CORS";
+        }
+        if (name.endsWith("HttpSecurityRecorder$AuthenticationHandler")) {
+            return "HTTP authentication";
+        }
+        if (name.startsWith("io.quarkus.vertx.http.runtime.security.HttpSecurityRecorder$")) {
+            return "HTTP permissions";
+        }
+        if (name.startsWith("io.quarkus.resteasy.reactive.server.runtime.ResteasyReactiveRecorder$")) {
+            return "Quarkus REST's authentication-failure handling";
+        }
+        return name;
     }
 
     /** What Quarkus REST's route handler does to the routing context before RESTEasy starts. */
