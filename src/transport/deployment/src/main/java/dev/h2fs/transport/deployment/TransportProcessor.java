@@ -68,13 +68,21 @@ class TransportProcessor {
     /**
      * Route filters the fast path runs itself, recognised by the priority Quarkus gives them (they are recorder proxies
      * at build time, so nothing else tells them apart): Vert.x HTTP's CORS filter ({@code SecurityHandlerPriorities.CORS},
-     * 300; absent at run time unless CORS is enabled), HTTP authentication ({@code AUTHENTICATION}, 200), Quarkus REST's
-     * swap of the authentication-failure handler ({@code AUTHENTICATION - 1}, 199) and HTTP permissions
-     * ({@code AUTHORIZATION}, 100). {@code RestFastPath} runs them, in this order, over its own routing context before
-     * RESTEasy; a request one of them answers itself (a refusal) goes back to Vert.x's path, which answers it. An
-     * application filter at exactly one of these priorities would be run as well.
+     * 300; absent at run time unless CORS is enabled), HTTP authentication ({@code AUTHENTICATION}, 200) and HTTP
+     * permissions ({@code AUTHORIZATION}, 100). {@code RestFastPath} runs them, in this order, over its own routing
+     * context before RESTEasy; a request one of them answers itself (a refusal) goes back to Vert.x's path, which answers
+     * it. An application filter at exactly one of these priorities would be run as well.
      */
-    static final Set<Integer> FAST_PATH_FILTER_PRIORITIES = Set.of(300, 200, 199, 100);
+    static final Set<Integer> FAST_PATH_FILTER_PRIORITIES = Set.of(300, 200, 100);
+
+    /**
+     * Quarkus REST's swap of the authentication-failure handler ({@code AUTHENTICATION - 1}, 199), which the fast path
+     * does not need to run: the handler it installs is removed again when Quarkus REST starts, and the URI template it
+     * computes for the metrics (matching the path once more, per request) the fast path takes from RESTEasy itself.
+     * What it leaves behind, no authentication-failure handler once RESTEasy runs, {@code RouteFilters.beforeRest}
+     * does.
+     */
+    static final int REST_AUTH_FAILURE_SWAP_PRIORITY = 199;
 
     @BuildStep
     FeatureBuildItem feature() {
@@ -166,7 +174,8 @@ class TransportProcessor {
         }
         List<Integer> routeFilters = filters.stream()
                 .filter(filter -> !filter.isFailureHandler()
-                        && !FAST_PATH_FILTER_PRIORITIES.contains(filter.getPriority()))
+                        && !FAST_PATH_FILTER_PRIORITIES.contains(filter.getPriority())
+                        && filter.getPriority() != REST_AUTH_FAILURE_SWAP_PRIORITY)
                 .map(FilterBuildItem::getPriority).toList();
         if (!routeFilters.isEmpty()) {
             reasons.add("Vert.x route filters are registered (@RouteFilter or an extension's; priorities "

@@ -3,26 +3,19 @@ package dev.h2fs.transport.rest;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quarkus.vertx.http.runtime.security.HttpSecurityRecorder.DefaultAuthFailureHandler;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The Quarkus route filters the fast path runs before RESTEasy, highest priority first, as Vert.x's router runs them:
- * CORS, HTTP authentication, Quarkus REST's swap of the authentication-failure handler, HTTP permissions (which the
- * build picked by priority: {@code TransportProcessor.FAST_PATH_FILTER_PRIORITIES}).
+ * CORS, HTTP authentication, HTTP permissions (which the build picked by priority:
+ * {@code TransportProcessor.FAST_PATH_FILTER_PRIORITIES}).
  * <p>
  * Thread-safe: immutable; the filters themselves are Quarkus's, shared by every request as under the router.
  */
 final class RouteFilters {
-
-    /**
-     * Quarkus REST's lazy-authentication failure handler, which fails the routing context; Quarkus REST removes it
-     * when RESTEasy starts, so that an authentication failure reaches RESTEasy's exception mappers only
-     * ({@code ResteasyReactiveRecorder.handler}'s customizer). A private class of Quarkus REST, known by name.
-     */
-    static final String REST_FAILING_AUTH_FAILURE_HANDLER = "io.quarkus.resteasy.reactive.server.runtime."
-            + "ResteasyReactiveRecorder$FailingDefaultAuthFailureHandler";
 
     private final Handler<RoutingContext>[] filters;
 
@@ -65,16 +58,18 @@ final class RouteFilters {
         if (name.startsWith("io.quarkus.vertx.http.runtime.security.HttpSecurityRecorder$")) {
             return "HTTP permissions";
         }
-        if (name.startsWith("io.quarkus.resteasy.reactive.server.runtime.ResteasyReactiveRecorder$")) {
-            return "Quarkus REST's authentication-failure handling";
-        }
         return name;
     }
 
-    /** What Quarkus REST's route handler does to the routing context before RESTEasy starts. */
+    /**
+     * What Quarkus's router leaves in the routing context when RESTEasy starts: no authentication-failure handler.
+     * Quarkus REST's filter swaps HTTP security's for one of its own, and its route handler removes that one, so that
+     * an authentication failure reaches RESTEasy's exception mappers only (with lazy authentication, the identity is
+     * resolved inside RESTEasy). The fast path does not run that filter (it would match the path again for the
+     * metrics' URI template, which the fast path takes from RESTEasy) and removes the handler here.
+     */
     static void beforeRest(RoutingContext routing) {
-        Object failureHandler = routing.get(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
-        if (failureHandler != null && failureHandler.getClass().getName().equals(REST_FAILING_AUTH_FAILURE_HANDLER)) {
+        if (routing.get(QuarkusHttpUser.AUTH_FAILURE_HANDLER) instanceof DefaultAuthFailureHandler) {
             routing.remove(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
         }
     }
