@@ -40,7 +40,7 @@ import io.vertx.ext.web.RoutingContext;
  * to {@code max-age} after its signing key was rotated out of the key set ({@code token-cache.enabled=false} turns
  * it off, and every request is verified).
  * <p>
- * Thread-safe: Caffeine's cache; the digest is per call.
+ * Thread-safe: Caffeine's cache; the digest is per call; each thread's last token is its own.
  */
 // Caffeine instantiates the cache and node classes its builder options name (SSMSA: strong keys and values, maximum
 // size, variable expiry) by reflection; the native build must know them (NativeReflectionRegistrationsTest).
@@ -52,16 +52,15 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     /** Tokens verified by SmallRye JWT: the identity, without any request's routing context. */
     private final Cache<Digest, SecurityIdentity> verified;
     private final MpJwtValidator verifier;
+    /** Per thread: the last token it saw verified (see {@link LastToken}); bounded by the number of threads. */
+    private final ThreadLocal<LastToken> lastToken = new ThreadLocal<>();
     private final Counter hits;
     private final Counter misses;
 
     VerifiedTokenCache(AuthConfig config, MpJwtValidator verifier, MeterRegistry registry) {
         this.verifier = verifier;
         AuthConfig.TokenCache settings = config.tokenCache();
-        this.verified = settings.enabled()
-                ? Caffeine.newBuilder().maximumSize(settings.maxSize())
-                        .expireAfter(new UntilExpiry(settings.maxAge())).build()
-                : null;
+        this.verified = settings.enabled() ? newCache(settings.maxSize(), settings.maxAge()) : null;
         this.hits = Counter.builder("h2fs.auth.token.cache.hits")
                 .description("Requests whose bearer token was found verified in the cache").register(registry);
         this.misses = Counter.builder("h2fs.auth.token.cache.misses")
@@ -101,11 +100,18 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
             misses.increment();
             return verifier.authenticate(request, context);
         }
-        Digest key = Digest.of(request.getToken().getToken());
-        SecurityIdentity known = verified.getIfPresent(key);
+        String token = request.getToken().getToken();
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+        LastToken last = lastToken.get();
+        if (last != null && last.matches(token)) {
+            hits.increment();
+            return Uni.createFrom().item(forRequest(last.identity, routing));
+        }
+        Digest key = Digest.of(token);
+        SecurityIdentity known = verified.getIfPresent(key);
         if (known != null) {
             hits.increment();
+            remember(token, key, known);
             return Uni.createFrom().item(forRequest(known, routing));
         }
         misses.increment();
@@ -114,9 +120,29 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
                 .map(identity -> {
                     if (identity != null) {
                         verified.put(key, identity);
+                        remember(token, key, identity);
                     }
                     return identity == null ? null : forRequest(identity, routing);
                 });
+    }
+
+    /** This thread's last token, until its cache entry would expire (the entry's remaining lifetime, read now). */
+    private void remember(String token, Digest key, SecurityIdentity identity) {
+        long lifetime = verified.policy().expireVariably().flatMap(policy -> policy.getExpiresAfter(key))
+                .map(Duration::toNanos).orElse(0L);
+        lastToken.set(lifetime > 0 ? new LastToken(token, identity, System.nanoTime() + lifetime) : null);
+    }
+
+    /**
+     * The token a thread verified or found last: a client sends the same token on every request of its connection,
+     * and a worker serves its connections, so most hits are this one; checking it costs a string comparison, against
+     * a SHA-256 and a cache lookup. It lives no longer than the cache entry it came from.
+     */
+    private record LastToken(String token, SecurityIdentity identity, long deadline) {
+
+        boolean matches(String candidate) {
+            return System.nanoTime() - deadline < 0 && token.equals(candidate);
+        }
     }
 
     /** The identity as SmallRye JWT would have built it for this request: with its routing context, if any. */
