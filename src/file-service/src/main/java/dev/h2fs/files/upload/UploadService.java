@@ -24,8 +24,8 @@ import dev.h2fs.files.store.StorageFullException;
  * read past and ignored.
  *
  * <p>The work of one upload overlaps: the request's thread reads the body (which the connection keeps receiving
- * meanwhile), finds the part boundaries and hashes, and hands each run of bytes, not copied, to a
- * {@link TempFileWriter} that writes it on a thread of its own. The buffers between them are a fixed set per upload
+ * meanwhile) and finds the part boundaries, and hands each run of bytes, not copied, to a {@link TempFileWriter}
+ * that hashes and writes it on a thread of its own. The buffers between them are a fixed set per upload
  * ({@link UploadLimits}), so memory does not grow with the size of the upload: when the disk is slower than the
  * client, the reader waits for a buffer and the connection stops receiving.
  *
@@ -162,13 +162,12 @@ public final class UploadService {
         }
     }
 
-    /** Streams the current part into {@code file}: hashed here, written by a {@link TempFileWriter}. */
+    /** Streams the current part into {@code file}: scanned here, hashed and written by a {@link TempFileWriter}. */
     private UploadedFile copy(MultipartReader reader, FileStore.StagedFile file, FileName name)
             throws UploadRejectedException {
-        MessageDigest sha256 = sha256();
         TempFileWriter writer;
         try {
-            writer = new TempFileWriter(file.channel(), writers);
+            writer = new TempFileWriter(file.channel(), sha256(), writers);
         } catch (IOException e) {
             throw writeFailure(e);
         }
@@ -184,10 +183,8 @@ public final class UploadService {
                 if (n < 0) {
                     break;
                 }
-                UploadChunks.Chunk chunk = reader.runChunk();
-                sha256.update(chunk.bytes, reader.runOffset(), n);
                 try {
-                    writer.write(chunk, reader.runOffset(), n);
+                    writer.write(reader.runChunk(), reader.runOffset(), n);
                 } catch (IOException e) {
                     throw writeFailure(e);
                 }
@@ -201,7 +198,7 @@ public final class UploadService {
         } finally {
             writer.abort(); // returns at once after finish; otherwise stops the writes before the file is discarded
         }
-        return new UploadedFile(name.value(), size, HexFormat.of().formatHex(sha256.digest()));
+        return new UploadedFile(name.value(), size, HexFormat.of().formatHex(writer.sha256()));
     }
 
     private static void sync(FileStore.StagedFile file) throws UploadRejectedException {
