@@ -180,6 +180,8 @@ final class TempFileWriter {
                     }
                 } catch (IOException e) {
                     fail(e);
+                } catch (RuntimeException e) {
+                    fail(new IOException("cannot write the upload: " + e, e)); // the upload must not wait forever
                 } finally {
                     run.chunk().release();
                 }

@@ -8,6 +8,8 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import io.vertx.core.http.HttpServerRequest;
 
+import dev.h2fs.transport.vertx.VertxBridge;
+
 /**
  * The transport's way for a blocking REST method to read a large request body: a {@link RequestBodyStream} that keeps
  * the connection receiving while the method works on what already arrived, within a memory bound. Use it instead of
@@ -39,6 +41,7 @@ public final class RequestBodies {
         }
         // Quarkus REST's resume sends the 100 Continue a client with "Expect: 100-continue" waits for, once.
         Duration readTimeout = rest.getDeployment().getRuntimeConfiguration().readTimeout();
-        return new RequestBodyStream(request, server::resumeRequestInput, maxQueuedBytes, readTimeout.toNanos());
+        return new RequestBodyStream(request, VertxBridge.channelOf(request.connection()).eventLoop(),
+                server::resumeRequestInput, maxQueuedBytes, readTimeout.toNanos());
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,11 +27,15 @@ import io.vertx.core.http.HttpServerRequest;
  * upload, the reading thread spent 45 % (HTTP/1.1) and 66 % (h2c) of its time waiting for the next buffer.
  * <p>
  * Threads: {@link #read} and {@link #close} on the one reading thread (never an event loop: {@code read} blocks); the
- * Vert.x handlers on the connection's loop. The lock guards the queue and the flags both sides touch.
+ * Vert.x handlers on the connection's loop. The lock guards the queue and the flags both sides touch. Pause and resume
+ * are decided under it but called outside it, and only on the loop (the reader hands its resume over), so their order
+ * is the order of the decisions, and no Vert.x lock (it takes the connection's monitor) is ever awaited while ours is
+ * held.
  */
 public final class RequestBodyStream extends InputStream {
 
     private final HttpServerRequest request;
+    private final Executor loop;
     private final Runnable startInput;
     private final long maxQueuedBytes;
     private final long readTimeoutNanos;
@@ -40,6 +46,8 @@ public final class RequestBodyStream extends InputStream {
     private long queuedBytes;
     /** Guarded by {@link #lock}: we paused the request because the queue reached its bound. */
     private boolean paused;
+    /** Guarded by {@link #lock}: a resume is on its way to the loop. */
+    private boolean resumeQueued;
     /** Guarded by {@link #lock}. */
     private boolean ended;
     /** Guarded by {@link #lock}. */
@@ -55,11 +63,13 @@ public final class RequestBodyStream extends InputStream {
      * @param startInput resumes the request for the first time; sends {@code 100 Continue} first if the client asked
      *        for it (so a request refused before its first read is answered without inviting the body)
      */
-    RequestBodyStream(HttpServerRequest request, Runnable startInput, long maxQueuedBytes, long readTimeoutNanos) {
+    RequestBodyStream(HttpServerRequest request, Executor loop, Runnable startInput, long maxQueuedBytes,
+            long readTimeoutNanos) {
         if (maxQueuedBytes < 1) {
             throw new IllegalArgumentException("maxQueuedBytes must be positive, was " + maxQueuedBytes);
         }
         this.request = request;
+        this.loop = loop;
         this.startInput = startInput;
         this.maxQueuedBytes = maxQueuedBytes;
         this.readTimeoutNanos = readTimeoutNanos;
@@ -83,6 +93,7 @@ public final class RequestBodyStream extends InputStream {
             bytes.release();
             return;
         }
+        boolean pause = false;
         lock.lock();
         try {
             if (closed) {
@@ -93,11 +104,32 @@ public final class RequestBodyStream extends InputStream {
             queuedBytes += bytes.readableBytes();
             if (queuedBytes >= maxQueuedBytes && !paused) {
                 paused = true;
-                request.pause();
+                pause = true;
             }
             arrived.signal();
         } finally {
             lock.unlock();
+        }
+        if (pause) {
+            request.pause();
+        }
+    }
+
+    /** Loop: resumes the request if the reader has taken the queue down to half since it asked. */
+    private void resumeIfDrained() {
+        boolean resume = false;
+        lock.lock();
+        try {
+            resumeQueued = false;
+            if (paused && !closed && queuedBytes <= maxQueuedBytes / 2) {
+                paused = false;
+                resume = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (resume) {
+            request.resume();
         }
     }
 
@@ -153,10 +185,15 @@ public final class RequestBodyStream extends InputStream {
             if (!head.isReadable()) {
                 queue.poll().release();
             }
-            if (paused && queuedBytes <= maxQueuedBytes / 2) {
+            if (paused && !resumeQueued && queuedBytes <= maxQueuedBytes / 2) {
                 // Hysteresis: resume at half, so the loop is told once per half-queue, not once per buffer.
-                paused = false;
-                request.resume();
+                resumeQueued = true;
+                try {
+                    loop.execute(this::resumeIfDrained);
+                } catch (RejectedExecutionException e) {
+                    // The loop is shut down, and the connection with it: the rest of the body cannot come.
+                    failure = new IOException("the connection's loop is gone", e);
+                }
             }
             return n;
         } finally {
@@ -209,6 +246,7 @@ public final class RequestBodyStream extends InputStream {
      */
     @Override
     public void close() {
+        boolean pause;
         lock.lock();
         try {
             if (closed) {
@@ -220,11 +258,17 @@ public final class RequestBodyStream extends InputStream {
                 buf.release();
             }
             queuedBytes = 0;
-            if (!ended && failure == null) {
-                request.pause();
-            }
+            pause = !ended && failure == null;
         } finally {
             lock.unlock();
+        }
+        if (pause) {
+            // On the loop, after any resume already handed to it; none is decided once closed.
+            try {
+                loop.execute(request::pause);
+            } catch (RejectedExecutionException e) {
+                // The loop is shut down: nothing more arrives anyway.
+            }
         }
     }
 }
