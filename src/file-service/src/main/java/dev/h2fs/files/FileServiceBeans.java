@@ -19,7 +19,9 @@ import dev.h2fs.files.cache.CacheLimits;
 import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.config.FilesConfig;
 import dev.h2fs.files.store.FileStore;
+import dev.h2fs.files.upload.UploadLimits;
 import dev.h2fs.files.upload.UploadService;
+import dev.h2fs.files.upload.WriterThreads;
 
 /**
  * Wires the plain (CDI-free, unit-testable) store, cache and upload classes into beans.
@@ -77,8 +79,19 @@ public class FileServiceBeans {
     }
 
     @Produces
+    @Singleton
+    WriterThreads uploadWriterThreads() {
+        return new WriterThreads();
+    }
+
+    void closeUploadWriterThreads(@Disposes WriterThreads threads) {
+        threads.close();
+    }
+
+    @Produces
     @ApplicationScoped
-    UploadService uploadService(FilesConfig config, FileStore store, MeterRegistry registry) {
-        return new UploadService(store, config.maxUploadSize().asLongValue(), registry);
+    UploadService uploadService(FilesConfig config, FileStore store, WriterThreads writers, MeterRegistry registry) {
+        return new UploadService(store, config.maxUploadSize().asLongValue(),
+                UploadLimits.of(config.upload().writeBuffer().asLongValue()), writers, registry);
     }
 }

@@ -33,12 +33,15 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import dev.h2fs.files.cache.FileCache;
 import dev.h2fs.files.cache.FileContent;
 import dev.h2fs.files.cache.MappedFile;
+import dev.h2fs.files.config.FilesConfig;
 import dev.h2fs.files.store.FileName;
 import dev.h2fs.files.store.FileStore;
 import dev.h2fs.files.store.StoredFile;
 import dev.h2fs.files.upload.UploadRejectedException;
 import dev.h2fs.files.upload.UploadService;
 import dev.h2fs.files.upload.UploadedFile;
+import dev.h2fs.transport.body.RequestBodies;
+import dev.h2fs.transport.body.RequestBodyStream;
 
 /**
  * The file API. GET and HEAD are non-blocking: a cache hit is answered synchronously on the I/O
@@ -59,11 +62,13 @@ public class FilesResource {
     private final FileStore store;
     private final FileCache cache;
     private final UploadService uploads;
+    private final long receiveBuffer;
 
-    public FilesResource(FileStore store, FileCache cache, UploadService uploads) {
+    public FilesResource(FileStore store, FileCache cache, UploadService uploads, FilesConfig config) {
         this.store = store;
         this.cache = cache;
         this.uploads = uploads;
+        this.receiveBuffer = config.upload().receiveBuffer().asLongValue();
     }
 
     /** The upload response body. Thread-safe: immutable. */
@@ -75,14 +80,21 @@ public class FilesResource {
      * registers {@link UploadResult} and what it holds ({@link UploadedFile}) for reflection, without which Jackson
      * cannot serialise them in a native executable (the file was stored, the answer an empty 500).
      */
+    /**
+     * The body is read through the transport's {@link RequestBodies} rather than an {@code InputStream} parameter,
+     * which Quarkus REST feeds one buffer at a time (the reader and the connection then wait on each other; see
+     * docs/BENCHMARKS.md, uploads).
+     */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     public RestResponse<UploadResult> upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, InputStream body)
-            throws UploadRejectedException {
-        List<UploadedFile> stored = uploads.upload(contentType, parseLength(contentLength), body);
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength) throws UploadRejectedException {
+        List<UploadedFile> stored;
+        try (RequestBodyStream body = RequestBodies.open(CurrentRequestManager.get(), receiveBuffer)) {
+            stored = uploads.upload(contentType, parseLength(contentLength), body);
+        }
         // A raw header, not created(URI): that would make the Location absolute against the request's base URI.
         return RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED, new UploadResult(stored))
                 .header(HttpHeaders.LOCATION, "/files/" + stored.get(0).name())

@@ -45,6 +45,30 @@ public interface FilesConfig {
     /** The mmap file cache. */
     Cache cache();
 
+    /** How much of an upload's body is held between the connection and the disk. */
+    Upload upload();
+
+    /** Settings of {@code UploadService}: its memory per upload, whatever the upload's size. */
+    interface Upload {
+
+        /**
+         * Body bytes received but not yet read by the upload that make the connection stop receiving that body
+         * (HTTP/1.1: the socket is not read; HTTP/2: the stream gets no more flow-control credit) until the upload
+         * has read half of them. Larger lets the client send on while the upload waits for the disk. Default
+         * {@code 1M}.
+         */
+        @WithDefault("1M")
+        MemorySize receiveBuffer();
+
+        /**
+         * Body bytes read and hashed but not yet written to the temp file, in buffers of up to 256 KiB (at least two):
+         * the upload reads and hashes the next bytes while the previous ones are written on a thread of their own.
+         * At least {@code 32K}. Default {@code 2M}.
+         */
+        @WithDefault("2M")
+        MemorySize writeBuffer();
+    }
+
     /** Settings of {@code FileCache}. */
     interface Cache {
 

@@ -2,13 +2,12 @@ package dev.h2fs.files.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,23 +23,38 @@ import dev.h2fs.files.store.StorageFullException;
  * file of the request and leaves all previous content intact. Parts with another field name are
  * read past and ignored.
  *
+ * <p>The work of one upload overlaps: the request's thread reads the body (which the connection keeps receiving
+ * meanwhile) and finds the part boundaries, and hands each run of bytes, not copied, to a {@link TempFileWriter}
+ * that hashes and writes it on a thread of its own. The buffers between them are a fixed set per upload
+ * ({@link UploadLimits}), so memory does not grow with the size of the upload: when the disk is slower than the
+ * client, the reader waits for a buffer and the connection stops receiving.
+ *
  * <p>Thread-safe; {@link #upload} blocks and must run on a worker thread.
  */
 public final class UploadService {
 
     /** The form field that carries files. */
     public static final String FIELD = "file";
-    private static final int COPY_BUFFER = 64 * 1024;
 
     private final FileStore store;
     private final long maxUploadSize;
+    private final UploadLimits limits;
+    private final Executor writers;
     private final MeterRegistry registry;
     private final Counter uploads;
     private final Counter uploadBytes;
 
-    public UploadService(FileStore store, long maxUploadSize, MeterRegistry registry) {
+    /**
+     * @param limits the buffers of one upload
+     * @param writers runs each upload's {@link TempFileWriter} loop; must start a thread for each (a pool that queues
+     *        would leave an upload waiting on a writer that never starts)
+     */
+    public UploadService(FileStore store, long maxUploadSize, UploadLimits limits, Executor writers,
+            MeterRegistry registry) {
         this.store = store;
         this.maxUploadSize = maxUploadSize;
+        this.limits = limits;
+        this.writers = writers;
         this.registry = registry;
         this.uploads = Counter.builder("h2fs.uploads").description("Files stored by uploads").register(registry);
         this.uploadBytes = Counter.builder("h2fs.upload.bytes").baseUnit("bytes")
@@ -76,7 +90,8 @@ public final class UploadService {
         if (contentLength > maxUploadSize) {
             throw tooLarge(maxUploadSize, null);
         }
-        MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxUploadSize), boundary);
+        MultipartReader reader = new MultipartReader(new LimitedInputStream(body, maxUploadSize), boundary,
+                new UploadChunks(limits.chunks(), limits.chunkSize()));
         List<FileStore.StagedFile> staged = new ArrayList<>();
         List<FileName> names = new ArrayList<>();
         List<UploadedFile> result = new ArrayList<>();
@@ -90,7 +105,7 @@ public final class UploadService {
                 FileStore.StagedFile file = stage();
                 staged.add(file);
                 names.add(name);
-                result.add(copy(reader, file, name, maxUploadSize));
+                result.add(copy(reader, file, name));
             }
             if (staged.isEmpty()) {
                 throw new UploadRejectedException(400, "malformed", "no part named '" + FIELD + "' with a filename",
@@ -110,6 +125,7 @@ public final class UploadService {
                 }
             }
         } finally {
+            reader.release();
             staged.forEach(FileStore.StagedFile::discard); // no-op for those committed
         }
         for (UploadedFile f : result) {
@@ -146,35 +162,43 @@ public final class UploadService {
         }
     }
 
-    private static UploadedFile copy(MultipartReader reader, FileStore.StagedFile file, FileName name, long limit)
+    /** Streams the current part into {@code file}: scanned here, hashed and written by a {@link TempFileWriter}. */
+    private UploadedFile copy(MultipartReader reader, FileStore.StagedFile file, FileName name)
             throws UploadRejectedException {
-        MessageDigest sha256 = sha256();
-        byte[] chunk = new byte[COPY_BUFFER];
-        ByteBuffer wrapped = ByteBuffer.wrap(chunk);
-        FileChannel out = file.channel();
+        TempFileWriter writer;
+        try {
+            writer = new TempFileWriter(file.channel(), sha256(), writers);
+        } catch (IOException e) {
+            throw writeFailure(e);
+        }
         long size = 0;
-        while (true) {
-            int n;
-            try {
-                n = reader.read(chunk, 0, chunk.length);
-            } catch (IOException e) {
-                throw readFailure(e, limit);
-            }
-            if (n < 0) {
-                break;
-            }
-            sha256.update(chunk, 0, n);
-            wrapped.clear().limit(n);
-            try {
-                while (wrapped.hasRemaining()) {
-                    out.write(wrapped);
+        try {
+            while (true) {
+                int n;
+                try {
+                    n = reader.readRun();
+                } catch (IOException e) {
+                    throw readFailure(e, maxUploadSize);
                 }
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    writer.write(reader.runChunk(), reader.runOffset(), n);
+                } catch (IOException e) {
+                    throw writeFailure(e);
+                }
+                size += n;
+            }
+            try {
+                writer.finish();
             } catch (IOException e) {
                 throw writeFailure(e);
             }
-            size += n;
+        } finally {
+            writer.abort(); // returns at once after finish; otherwise stops the writes before the file is discarded
         }
-        return new UploadedFile(name.value(), size, HexFormat.of().formatHex(sha256.digest()));
+        return new UploadedFile(name.value(), size, HexFormat.of().formatHex(writer.sha256()));
     }
 
     private static void sync(FileStore.StagedFile file) throws UploadRejectedException {

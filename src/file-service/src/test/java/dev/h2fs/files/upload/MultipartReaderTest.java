@@ -65,6 +65,54 @@ class MultipartReaderTest {
         assertNull(reader.nextPart());
     }
 
+    /**
+     * Reads a part by runs the way an upload does: each run's buffer is held (as the writer holds it) while the reader
+     * reads on, and only then copied out and released; a reader that wrote into a held buffer would corrupt it.
+     */
+    private static byte[] runs(MultipartReader reader) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        UploadChunks.Chunk held = null;
+        int heldOffset = 0;
+        int heldLength = 0;
+        int n;
+        do {
+            n = reader.readRun();
+            if (held != null) {
+                out.write(held.bytes, heldOffset, heldLength);
+                held.release();
+                held = null;
+            }
+            if (n > 0) {
+                held = reader.runChunk();
+                held.retain();
+                heldOffset = reader.runOffset();
+                heldLength = n;
+            }
+        } while (n > 0);
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 7, 70, 1000, 100_000 })
+    void handedOnRunsAreTheBodyByteForByteWhateverTheReadSizes(int chunk) throws IOException {
+        byte[] a = TestFiles.bytes(200_000, 3);
+        byte[] b = ascii("\r\n--boun\r\n--bou\r\r\n-\r\n--");
+        TestFiles.Multipart m = new TestFiles.Multipart("bound").file("file", "a.bin", a).file("file", "b.txt", b)
+                .file("file", "c.bin", a);
+        // Small buffers, so that runs cross from buffer to buffer many times.
+        MultipartReader reader = new MultipartReader(trickle(m.close(), chunk), "bound",
+                new UploadChunks(3, 16 * 1024));
+
+        assertEquals("a.bin", reader.nextPart().filename());
+        assertArrayEquals(a, runs(reader));
+        assertEquals("b.txt", reader.nextPart().filename());
+        assertArrayEquals(b, runs(reader));
+        assertEquals("c.bin", reader.nextPart().filename());
+        assertArrayEquals(a, runs(reader));
+        assertNull(reader.nextPart());
+        reader.release();
+    }
+
     @Test
     void preambleEpilogueAndPaddingAreIgnored() throws IOException {
         byte[] data = ascii(

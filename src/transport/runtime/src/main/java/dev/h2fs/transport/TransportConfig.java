@@ -343,6 +343,26 @@ public interface TransportConfig {
         Optional<Integer> maxStreamsPerWorker();
 
         /**
+         * The receive window, in bytes, of a stream that carries a request body (an upload): the stream and its
+         * connection are raised to it by WINDOW_UPDATE when the request's headers arrive, as far as
+         * {@code upload-window-budget} allows, so that one upload is not held to {@code initial-window-size} (64 KiB
+         * in flight, credit returned every 32 KiB: h2c uploads measured at 0.55-0.75x of HTTP/1.1). Netty sends the
+         * next WINDOW_UPDATE once half of the window has been read. At or below {@code initial-window-size}: no raise.
+         * {@code 1..2^31-1}. Default {@code 4M} (measured: docs/BENCHMARKS.md, uploads).
+         */
+        @WithDefault("4M")
+        MemorySize uploadWindowSize();
+
+        /**
+         * Bytes of receive window, beyond {@code initial-window-size}, that the upload streams of one worker may be
+         * granted together ({@code upload-window-size}): the bound on request body bytes that clients can make a
+         * worker hold unread on top of the initial windows. A stream that finds it spent keeps the initial window
+         * (slower, but served). {@code 0}: no raise. When not set: an eighth of the maximum heap, shared
+         * among the workers.
+         */
+        Optional<MemorySize> uploadWindowBudget();
+
+        /**
          * How a connection's send window is shared among its streams that have DATA waiting: {@code uniform} (Netty's
          * {@code UniformStreamByteDistributor}: round robin in frame-sized quanta, client priorities ignored, as RFC 9113
          * deprecates them) or {@code weighted-fair-queue} (Netty's {@code WeightedFairQueueByteDistributor}: honours

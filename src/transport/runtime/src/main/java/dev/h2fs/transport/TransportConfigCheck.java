@@ -95,6 +95,8 @@ final class TransportConfigCheck {
                         + " defences off");
         check.atLeast("http2.max-small-continuation-frames", http2.maxSmallContinuationFrames(), 1,
                 "0 would switch the CONTINUATION flood defence off");
+        check.range("http2.upload-window-size", http2.uploadWindowSize().asLongValue(), 1, Integer.MAX_VALUE,
+                "an HTTP/2 window is at most 2^31-1 bytes");
         http2.maxStreamsPerWorker().ifPresent(streams -> check.atLeast("http2.max-streams-per-worker", streams, 1,
                 "when set; a worker must be able to serve a stream"));
         config.maxConnections().ifPresent(connections -> check.atLeast("max-connections", connections, 1,

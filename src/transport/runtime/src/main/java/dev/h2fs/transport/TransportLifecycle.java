@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Vertx;
@@ -92,6 +93,9 @@ public class TransportLifecycle {
             opened.limitStreams(config.http2().maxStreamsPerWorker()
                     .orElseGet(() -> StreamBudget.defaultLimit(Runtime.getRuntime().maxMemory(), key.threads())),
                     (int) Math.min(Integer.MAX_VALUE, config.http2().maxConcurrentStreams()));
+            opened.limitUploadWindows((int) config.http2().uploadWindowSize().asLongValue(),
+                    config.http2().uploadWindowBudget().map(MemorySize::asLongValue).orElseGet(
+                            () -> StreamBudget.defaultWindowBudget(Runtime.getRuntime().maxMemory(), key.threads())));
             opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,

@@ -332,6 +332,16 @@ public final class TransportServer {
         }
     }
 
+    /**
+     * Sets every worker's upload window: the receive window of a stream carrying a request body, and the bytes beyond
+     * the initial window all such streams of one worker may hold together.
+     */
+    public void limitUploadWindows(int perStream, long budgetPerWorker) {
+        for (Worker worker : workers) {
+            worker.streamBudget().limitUploadWindows(perStream, budgetPerWorker);
+        }
+    }
+
     /** @return one line for the log: mode, I/O flavour, worker count and stream budget */
     public String describe() {
         return "mode=" + mode.name().toLowerCase() + ", " + transport.name().toLowerCase() + ", " + workers.size()

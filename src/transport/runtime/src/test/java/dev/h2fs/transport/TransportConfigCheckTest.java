@@ -132,6 +132,14 @@ class TransportConfigCheckTest {
     }
 
     @Test
+    void anUploadWindowAnHttp2WindowCannotHoldIsRejected() {
+        assertRejected("http2.upload-window-size", "0");
+        assertRejected("http2.upload-window-size", "2G");
+        assertDoesNotThrow(() -> TransportConfigCheck.validate(config("http2.upload-window-size",
+                Integer.toString(Integer.MAX_VALUE), "http2.upload-window-budget", "0")));
+    }
+
+    @Test
     void aHandshakeTimeoutThatMillisecondsCannotHoldIsRejected() {
         assertRejected("tls.handshake-timeout", "PT0.0005S"); // Vert.x would make it 0 ms: no timeout at all
         assertRejected("tls.handshake-timeout", "PT1.0005S");

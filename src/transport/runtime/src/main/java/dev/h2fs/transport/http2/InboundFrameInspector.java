@@ -51,7 +51,7 @@ import dev.h2fs.transport.loop.PeerHangUp;
  * HTTP/1.x handlers; it then puts a fresh copy of itself right before the HTTP/2 handler, which sees the preface next.
  * <p>
  * Being where a connection turns out to speak HTTP/2, it also starts the worker's {@link StreamBudget} counting the
- * connection's streams, and it notes since when a request's header block has been arriving
+ * connection's streams (and granting upload streams their window, {@link UploadWindow}), and it notes since when a request's header block has been arriving
  * ({@link #headerBlockWaitingSince}), which the connection guard bounds in time as it does HTTP/1.1 request heads: the
  * codec bounds a header block's size, not how slowly it comes. It puts the connection's {@link GracefulGoAway} right
  * after the HTTP/2 handler, and tells it when the client acknowledges a PING; it ends request bodies nobody will read
@@ -129,6 +129,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         StreamBudget budget = context.channel().attr(StreamBudget.KEY).get();
         if (budget != null) {
             budget.watch(http2.connection());
+            http2.connection().addListener(new UploadWindow(http2.connection(), budget));
         }
         http2.connection().addListener(new UnreadBodyReset(http2, context));
         StreamTakeover takeover = context.channel().attr(StreamTakeover.KEY).get();

@@ -19,8 +19,17 @@ import io.netty.util.AttributeKey;
  * Counting is exact: a listener on each connection follows streams becoming active and closing (a connection that
  * goes away closes its streams first).
  * <p>
- * Thread: {@link #watch}, {@link #admit} and {@link #open} on the worker's loop, where all its connections live; the
- * limit may be set from any thread (a restart sets it before connections arrive); {@link #refused} from any thread.
+ * <p>
+ * It also accounts the body bytes a stream can pin beyond that: HTTP/2 flow control lets a client send as much as the
+ * stream's receive window before the server reads any of it. Every stream may hold the initial window (SETTINGS, 64 KiB
+ * by default, within the connection's window of the same size); a stream that carries a request body is raised to the
+ * upload window ({@link UploadWindow}) only while the worker's window budget has the difference to spare, and gives it
+ * back when it closes. So heap pinned by unread bodies stays within the connections' initial windows plus the window
+ * budget, whatever the clients do.
+ * <p>
+ * Thread: {@link #watch}, {@link #admit}, {@link #open}, {@link #grantWindow} and {@link #returnWindow} on the worker's
+ * loop, where all its connections live; the limits may be set from any thread (a restart sets them before connections
+ * arrive); {@link #refused} and {@link #windowGranted} from any thread.
  */
 public final class StreamBudget {
 
@@ -39,6 +48,10 @@ public final class StreamBudget {
     private volatile int limit = Integer.MAX_VALUE;
     private volatile int perConnection = Integer.MAX_VALUE;
     private int open;
+    private volatile int uploadWindow;
+    private volatile long windowBudget;
+    /** Written on the loop only; read by metrics from any thread. */
+    private volatile long windowGranted;
 
     /**
      * The default budget: a quarter of the maximum heap at {@value #BYTES_PER_STREAM} bytes per stream, shared among
@@ -74,6 +87,58 @@ public final class StreamBudget {
                     "h2fs.transport.http2.max-concurrent-streams must be at least 1, was " + streams);
         }
         this.perConnection = streams;
+    }
+
+    /**
+     * The default window budget: an eighth of the maximum heap, shared among the workers (2 GiB heap, one worker: 256
+     * MiB, 64 uploads at a 4 MiB window; 512 MiB, two workers: 32 MiB each).
+     *
+     * @return bytes per worker, at least 0
+     */
+    public static long defaultWindowBudget(long maxHeapBytes, int workers) {
+        return Math.max(0, maxHeapBytes / 8 / Math.max(1, workers));
+    }
+
+    /**
+     * Sets the receive window a stream carrying a request body may be raised to, and the bytes beyond the initial
+     * window that all such streams of the worker may be granted together.
+     *
+     * @param perStream bytes, 1..2^31-1; at or below the initial window nothing is granted
+     * @param budget bytes, at least 0 (0: no grants)
+     */
+    public void limitUploadWindows(int perStream, long budget) {
+        if (perStream < 1 || budget < 0) {
+            throw new IllegalArgumentException("upload window " + perStream + " and budget " + budget
+                    + " must be positive");
+        }
+        this.uploadWindow = perStream;
+        this.windowBudget = budget;
+    }
+
+    /**
+     * Reserves the raise of one stream's receive window from {@code initialWindow} to the upload window.
+     *
+     * @return the bytes granted, which the caller adds to the stream's and the connection's windows and gives back
+     *         with {@link #returnWindow}; 0 if none (no raise configured, or the budget is spent: the stream then
+     *         keeps the initial window, slower but served)
+     */
+    public int grantWindow(int initialWindow) {
+        int extra = uploadWindow - initialWindow;
+        if (extra <= 0 || windowGranted + extra > windowBudget) {
+            return 0;
+        }
+        windowGranted += extra;
+        return extra;
+    }
+
+    /** Gives back a grant of {@link #grantWindow}: its stream closed. */
+    public void returnWindow(int bytes) {
+        windowGranted -= bytes;
+    }
+
+    /** @return window bytes granted now beyond the initial windows, on this worker */
+    public long windowGranted() {
+        return windowGranted;
     }
 
     /** @return the most streams open at once */

@@ -94,4 +94,32 @@ class StreamBudgetTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StreamBudget().limit(0));
         assertTrue(e.getMessage().contains("h2fs.transport.http2.max-streams-per-worker"), e.getMessage());
     }
+
+    @Test
+    void uploadWindowsAreGrantedWhileTheBudgetLastsAndComeBackWhenReturned() {
+        StreamBudget budget = new StreamBudget();
+        budget.limitUploadWindows(1 << 20, 2L * ((1 << 20) - 65_535));
+        int grant = (1 << 20) - 65_535;
+        assertEquals(grant, budget.grantWindow(65_535));
+        assertEquals(grant, budget.grantWindow(65_535));
+        assertEquals(0, budget.grantWindow(65_535), "budget spent: the stream keeps the initial window");
+        assertEquals(2L * grant, budget.windowGranted());
+        budget.returnWindow(grant);
+        assertEquals(grant, budget.grantWindow(65_535), "a returned grant can be given again");
+    }
+
+    @Test
+    void noGrantWhenTheUploadWindowIsNotAboveTheInitialWindow() {
+        StreamBudget budget = new StreamBudget();
+        budget.limitUploadWindows(65_535, Long.MAX_VALUE);
+        assertEquals(0, budget.grantWindow(65_535));
+        assertEquals(0, budget.grantWindow(1 << 20));
+        assertEquals(0, new StreamBudget().grantWindow(65_535), "nothing granted before limits are set");
+    }
+
+    @Test
+    void defaultWindowBudgetIsAnEighthOfTheHeapSharedByTheWorkers() {
+        assertEquals(256 * MIB, StreamBudget.defaultWindowBudget(2048 * MIB, 1));
+        assertEquals(32 * MIB, StreamBudget.defaultWindowBudget(512 * MIB, 2));
+    }
 }
