@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -48,13 +49,18 @@ import dev.h2fs.transport.body.RequestBodyStream;
  * thread that owns the connection; a miss does its disk work (resolve, stat, map) on a worker
  * thread (see {@link #loadMiss}). Upload, listing and delete are blocking methods and run on workers.
  *
- * <p>Who may call what is decided by {@code dev.h2fs.files.auth.FileAccess}, before a method runs.
+ * <p>Writes need the configured write role ({@code @RolesAllowed}, which anonymous writes satisfy through
+ * {@code dev.h2fs.files.auth.AnonymousWriters}); reads need the read role when one is set
+ * ({@code dev.h2fs.files.auth.FileAccess}). Both are checked by Quarkus Security before a method runs.
  *
  * <p>Names are matched as one raw path segment and decoded afterwards, so an encoded slash,
  * backslash or NUL reaches {@link FileName} validation and is answered 400.
  */
 @Path("/files")
 public class FilesResource {
+
+    /** The role writes need: {@code h2fs.files.auth.write-role} (see {@code dev.h2fs.files.auth}). */
+    static final String WRITE_ROLE = "${h2fs.files.auth.write-role:files-writer}";
 
     /** What the metrics record for a request abandoned before it was served (nginx's 499); never sent. */
     static final int CLIENT_CLOSED_REQUEST = 499;
@@ -86,6 +92,7 @@ public class FilesResource {
      * docs/BENCHMARKS.md, uploads).
      */
     @POST
+    @RolesAllowed(WRITE_ROLE)
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
@@ -125,6 +132,7 @@ public class FilesResource {
     }
 
     @DELETE
+    @RolesAllowed(WRITE_ROLE)
     @Path("{name}")
     @Blocking
     public Response delete(@PathParam("name") String name) throws IOException {

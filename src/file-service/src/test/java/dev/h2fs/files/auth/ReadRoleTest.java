@@ -80,6 +80,15 @@ public class ReadRoleTest {
     }
 
     @Test
+    void aWriterStillWritesWhenReadsNeedARole() throws Exception {
+        Reply reply = ParityClient.same("writer deletes",
+                new ParityClient(vertx, http1, base.getHost(), base.getPort()),
+                new ParityClient(vertx, h2c, base.getHost(), base.getPort()), HttpMethod.DELETE, "/files/none.txt",
+                "Authorization", "Bearer " + TestTokens.valid("files-writer"));
+        assertEquals(404, reply.status(), "allowed through to the store, which has no such file");
+    }
+
+    @Test
     void aReaderReads() throws Exception {
         assertEquals(404, read("reader", "Authorization", "Bearer " + TestTokens.valid("files-reader")).status(),
                 "allowed through to the store, which has no such file");
