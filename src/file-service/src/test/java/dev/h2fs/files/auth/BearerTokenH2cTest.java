@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,13 +13,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 
 import dev.h2fs.files.fastpath.ParityClient;
+import dev.h2fs.files.fastpath.ParityClients;
 
 /**
  * The bearer-token cases over cleartext: HTTP/1.1 (Vert.x's path) and h2c with prior knowledge (the REST fast path),
@@ -31,29 +27,24 @@ import dev.h2fs.files.fastpath.ParityClient;
 @TestProfile(SecuredProfile.class)
 public class BearerTokenH2cTest extends BearerTokenCases {
 
-    private static Vertx vertx;
-    private static HttpClient http1;
-    private static HttpClient h2c;
+    private static ParityClients clients;
 
     @TestHTTPResource("/")
     URL base;
 
     @BeforeAll
     static void clients() {
-        vertx = Vertx.vertx();
-        http1 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
-        h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
+        clients = ParityClients.cleartext();
     }
 
     @AfterAll
     static void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clients.close();
     }
 
     @Override
     protected ParityClient vertxPath() {
-        return new ParityClient(vertx, http1, base.getHost(), base.getPort());
+        return clients.vertxPath(base);
     }
 
     @Override
@@ -63,7 +54,7 @@ public class BearerTokenH2cTest extends BearerTokenCases {
 
     @Override
     protected ParityClient fastPath() {
-        return new ParityClient(vertx, h2c, base.getHost(), base.getPort());
+        return clients.fastPath(base);
     }
 
     @Test

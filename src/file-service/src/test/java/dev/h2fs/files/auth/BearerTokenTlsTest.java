@@ -3,7 +3,6 @@ package dev.h2fs.files.auth;
 import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,13 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemTrustOptions;
 
 import dev.h2fs.files.fastpath.ParityClient;
+import dev.h2fs.files.fastpath.ParityClients;
 import dev.h2fs.files.tls.TestTls;
 
 /** The bearer-token cases over TLS: HTTP/1.1 and h2 negotiated by ALPN on the same listener. */
@@ -37,33 +32,24 @@ public class BearerTokenTlsTest extends BearerTokenCases {
         }
     }
 
-    private static Vertx vertx;
-    private static HttpClient http1;
-    private static HttpClient h2;
+    private static ParityClients clients;
 
     @TestHTTPResource(value = "/", tls = true)
     URL base;
 
     @BeforeAll
     static void clients() {
-        vertx = Vertx.vertx();
-        http1 = vertx.createHttpClient(options().setProtocolVersion(HttpVersion.HTTP_1_1));
-        h2 = vertx.createHttpClient(options().setProtocolVersion(HttpVersion.HTTP_2));
-    }
-
-    private static HttpClientOptions options() {
-        return new HttpClientOptions().setSsl(true).setUseAlpn(true)
-                .setTrustOptions(new PemTrustOptions().addCertPath(TestTls.CERT.toString())).setVerifyHost(false);
+        clients = ParityClients.tls(TestTls.CERT);
     }
 
     @AfterAll
     static void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clients.close();
     }
 
     @Override
     protected ParityClient vertxPath() {
-        return new ParityClient(vertx, http1, base.getHost(), base.getPort());
+        return clients.vertxPath(base);
     }
 
     @Override
@@ -73,6 +59,6 @@ public class BearerTokenTlsTest extends BearerTokenCases {
 
     @Override
     protected ParityClient fastPath() {
-        return new ParityClient(vertx, h2, base.getHost(), base.getPort());
+        return clients.fastPath(base);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,14 +13,11 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 
 import dev.h2fs.files.fastpath.ParityClient;
 import dev.h2fs.files.fastpath.ParityClient.Reply;
+import dev.h2fs.files.fastpath.ParityClients;
 
 /**
  * With {@code h2fs.files.auth.read-role} set, reads need it: anonymous {@code 401}, a writer without it {@code 403}, a
@@ -41,29 +37,24 @@ public class ReadRoleTest {
         }
     }
 
-    private static Vertx vertx;
-    private static HttpClient http1;
-    private static HttpClient h2c;
+    private static ParityClients clients;
 
     @TestHTTPResource("/")
     URL base;
 
     @BeforeAll
     static void clients() {
-        vertx = Vertx.vertx();
-        http1 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1));
-        h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
+        clients = ParityClients.cleartext();
     }
 
     @AfterAll
     static void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clients.close();
     }
 
     private Reply read(String what, String... headers) throws Exception {
-        return ParityClient.same(what, new ParityClient(vertx, http1, base.getHost(), base.getPort()),
-                new ParityClient(vertx, h2c, base.getHost(), base.getPort()), HttpMethod.GET, "/files/none.txt",
+        return ParityClient.same(what, clients.vertxPath(base),
+                clients.fastPath(base), HttpMethod.GET, "/files/none.txt",
                 headers);
     }
 
@@ -82,8 +73,8 @@ public class ReadRoleTest {
     @Test
     void aWriterStillWritesWhenReadsNeedARole() throws Exception {
         Reply reply = ParityClient.same("writer deletes",
-                new ParityClient(vertx, http1, base.getHost(), base.getPort()),
-                new ParityClient(vertx, h2c, base.getHost(), base.getPort()), HttpMethod.DELETE, "/files/none.txt",
+                clients.vertxPath(base),
+                clients.fastPath(base), HttpMethod.DELETE, "/files/none.txt",
                 "Authorization", "Bearer " + TestTokens.valid("files-writer"));
         assertEquals(404, reply.status(), "allowed through to the store, which has no such file");
     }
