@@ -164,6 +164,27 @@ public final class MultipartReader {
         if (state != State.BODY && state != State.PREAMBLE) {
             return -1;
         }
+        int end = bodyEnd();
+        if (end < 0) {
+            return -1;
+        }
+        int n = Math.min(len, end - pos);
+        if (b != null) {
+            System.arraycopy(buf, pos, b, off, n);
+        }
+        pos += n;
+        return n;
+    }
+
+    /**
+     * Finds how far the current part's body can be handed out from {@code pos}, reading more input as needed: up to a
+     * found delimiter, or else up to where a delimiter cut by the buffer end could start. At the delimiter, steps over
+     * it and ends the part.
+     *
+     * @return the end (exclusive) of the body bytes available at {@code pos}, more than {@code pos}; -1 at the end of
+     *         the part
+     */
+    private int bodyEnd() throws IOException {
         while (true) {
             int found = indexOfDelimiter();
             if (found == pos) {
@@ -171,15 +192,9 @@ public final class MultipartReader {
                 state = State.AFTER_DELIMITER;
                 return -1;
             }
-            // Up to a found delimiter, or else up to where a delimiter cut by the buffer end could start.
             int safeEnd = found >= 0 ? found : Math.max(pos, lim - delimiter.length + 1);
             if (safeEnd > pos) {
-                int n = Math.min(len, safeEnd - pos);
-                if (b != null) {
-                    System.arraycopy(buf, pos, b, off, n);
-                }
-                pos += n;
-                return n;
+                return safeEnd;
             }
             if (!fill()) {
                 throw new MalformedMultipartException("multipart body ends before its closing boundary");
@@ -200,24 +215,14 @@ public final class MultipartReader {
             return -1;
         }
         topUp();
-        while (true) {
-            int found = indexOfDelimiter();
-            if (found == pos) {
-                pos += delimiter.length;
-                state = State.AFTER_DELIMITER;
-                return -1;
-            }
-            int safeEnd = found >= 0 ? found : Math.max(pos, lim - delimiter.length + 1);
-            if (safeEnd > pos) {
-                runOffset = pos;
-                int n = safeEnd - pos;
-                pos = safeEnd;
-                return n;
-            }
-            if (!fill()) {
-                throw new MalformedMultipartException("multipart body ends before its closing boundary");
-            }
+        int end = bodyEnd();
+        if (end < 0) {
+            return -1;
         }
+        runOffset = pos;
+        int n = end - pos;
+        pos = end;
+        return n;
     }
 
     /** @return where the run {@link #readRun} returned last starts in {@link #runChunk()} */

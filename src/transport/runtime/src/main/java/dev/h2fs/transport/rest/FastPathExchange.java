@@ -34,6 +34,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -189,7 +190,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return connection.tls;
     }
 
-    io.netty.channel.Channel channel() {
+    Channel channel() {
         return connection.context.channel();
     }
 
