@@ -231,12 +231,21 @@ public interface TransportConfig {
          * Whether HTTP/2 requests without a body ({@code GET}, {@code HEAD}, {@code DELETE} whose HEADERS end the
          * stream) to a JAX-RS resource go from Netty's HTTP/2 decoder straight into RESTEasy Reactive, below Vert.x's
          * HTTP server and router. Everything else (uploads, {@code /q/*}, HTTP/1.1, paths no resource maps) takes
-         * Vert.x's path as before. The transport turns it off by itself, and says why at start-up, when the
-         * application uses something that path would bypass (HTTP security, CORS, the access log, forwarded headers,
-         * compression, {@code quarkus.http.header}/{@code filter} rules, Vert.x route filters, ...).
+         * Vert.x's path as before. HTTP security, CORS, the access log, forwarded headers and
+         * {@code quarkus.http.header}/{@code filter} rules run on it as Quarkus runs them. The transport turns it off
+         * by itself, and says why at start-up, when the application uses something that path would bypass
+         * (compression, same-site cookie rules, Vert.x route filters, ...).
          */
         @WithDefault("true")
         boolean enabled();
+
+        /**
+         * Access-log lines of fast-path requests ({@code quarkus.http.access-log.enabled}) waiting for the thread that
+         * hands them to the log, at most. The worker loops never wait for the log: a line that finds the queue full
+         * is dropped and counted ({@code h2fs_transport_access_log_dropped_total}). At least {@code 1}.
+         */
+        @WithDefault("16384")
+        int accessLogQueue();
     }
 
     /**

@@ -60,6 +60,8 @@ final class TransportConfigCheck {
                 "a queue that holds no connection sheds every one; JCTools builds none larger");
         check.atLeast("indirect-table-size", config.indirectTableSize(), 1, "the balancer needs a slot");
         check.atLeast("accept-backlog", config.acceptBacklog(), 1, "the kernel queues connections there");
+        check.atLeast("fast-path.access-log-queue", config.fastPath().accessLogQueue(), 1,
+                "a line must fit while the log thread writes the one before");
         check.size("max-body-size", config.maxBodySize());
         check.range("write-buffer-high-water-mark", config.writeBufferHighWaterMark().asBigInteger(), 1 << 10, 1 << 30,
                 "bytes; Netty counts them in an int, and more than a GiB per connection bounds nothing");

@@ -73,6 +73,7 @@ public class TransportLifecycle {
     private volatile boolean draining;
     private CompletableFuture<Integer> drain;
     private TransportMetrics metrics;
+    private RestFastPath fastPath;
 
     @SuppressWarnings("removal") // warns about the deprecated key
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event)
@@ -102,8 +103,8 @@ public class TransportLifecycle {
                     new ConnectionTuning(config.http2().streamScheduling() == TransportConfig.StreamScheduling.UNIFORM,
                             (int) config.writeBufferHighWaterMark().asLongValue()),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
-            RestFastPath fastPath = RestFastPath.open(config.fastPath().enabled(), ConfigProvider.getConfig(),
-                    bridge.metricsInstalled()).orElse(null);
+            fastPath = RestFastPath.open(config.fastPath(), ConfigProvider.getConfig(), bridge.metricsInstalled(),
+                    vertx).orElse(null);
             opened.attach(bridge, tccl, GuardLimits.of(config), fastPath);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";
@@ -115,6 +116,10 @@ public class TransportLifecycle {
                     opened.boundAddress().getPort(), protocol, opened.describe());
         } catch (RuntimeException e) {
             // Start-up fails loudly (Quarkus reports the exception); release the socket and loops we took.
+            if (fastPath != null) {
+                fastPath.close();
+                fastPath = null;
+            }
             if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
                 DEV_MODE_SERVER.close();
             } else {
@@ -190,6 +195,10 @@ public class TransportLifecycle {
         }
         if (current != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             current.close();
+        }
+        if (fastPath != null) {
+            fastPath.close(); // after the loops: the last requests' access-log lines are queued by then
+            fastPath = null;
         }
         // Dev mode: keep it for the next start; TransportHotReplacementSetup closes it when dev mode ends.
     }

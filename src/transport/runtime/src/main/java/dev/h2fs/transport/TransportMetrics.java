@@ -107,6 +107,11 @@ final class TransportMetrics implements AutoCloseable {
         metrics.meters.add(FunctionCounter
                 .builder("h2fs.transport.accept.errors", server, TransportServer::acceptErrors)
                 .description("accept() failures and connections that failed to be placed").register(registry));
+        metrics.meters.add(FunctionCounter
+                .builder("h2fs.transport.access.log.dropped", server, TransportServer::accessLogDropped)
+                .description("Access-log lines of fast-path requests not written: the hand-off to the log's thread"
+                        + " was full (h2fs.transport.fast-path.access-log-queue), or the log refused them")
+                .register(registry));
         return metrics;
     }
 

@@ -79,6 +79,7 @@ public final class TransportServer {
     private volatile InetSocketAddress boundAddress;
     private volatile VertxBridge bridge;
     private volatile FastPathWorker[] fastPaths = new FastPathWorker[0];
+    private volatile RestFastPath restFastPath;
     // Set once by drain(); completed by the last connection's close or by the drain's deadline.
     private volatile CompletableFuture<Integer> drained;
 
@@ -231,6 +232,7 @@ public final class TransportServer {
             worker.eventLoop().execute(() -> Thread.currentThread().setContextClassLoader(tccl));
         }
         fastPaths = newFastPaths;
+        restFastPath = fastPath;
         VertxBridge previous = bridge;
         bridge = newBridge;
         if (previous != null) {
@@ -425,5 +427,11 @@ public final class TransportServer {
     public long fastPathServed(int id) {
         FastPathWorker[] current = fastPaths;
         return id < current.length && current[id] != null ? current[id].served() : 0;
+    }
+
+    /** @return access-log lines of fast-path requests dropped (a full hand-off, a refusing log); any thread */
+    public long accessLogDropped() {
+        RestFastPath current = restFastPath;
+        return current == null ? 0 : current.accessLogDropped();
     }
 }

@@ -50,6 +50,8 @@ import io.quarkus.resteasy.reactive.server.runtime.observability.ObservabilityHa
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.body.DirectResponse;
@@ -108,6 +110,8 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private FastPathRoutingContext routing;
     private volatile boolean handedBack;
     private boolean identitySet;
+    private long bodyBytes; // loop only
+    private Http2Headers receivedHeaders;
 
     FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
             String method, String path, String query, Context vertxContext) {
@@ -149,7 +153,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** @return Vert.x Web's routing context of this request, made on first use */
     FastPathRoutingContext routing() {
         if (routing == null) {
-            routing = new FastPathRoutingContext(this, app.filters().handlers());
+            routing = new FastPathRoutingContext(this, app.filters().handlers(), app.recordsStartTime());
         }
         return routing;
     }
@@ -163,9 +167,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             return;
         }
         handedBack = true;
+        Http2Headers asReceived = receivedHeaders != null ? receivedHeaders : request;
         onLoop(() -> {
             stream.removeProperty(connection.exchangeKey);
-            connection.handBack(stream.id(), request);
+            connection.handBack(stream.id(), asReceived);
         });
     }
 
@@ -177,6 +182,19 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return request;
     }
 
+    /**
+     * Keeps the request's headers as they arrived, for a hand-back, before code that rewrites them runs (Quarkus's
+     * forwarded-header wrapper sets {@code host}): Vert.x's path must get the request the client sent. Before the
+     * filters go on; on the thread running them.
+     */
+    void keepReceivedHeaders() {
+        if (receivedHeaders == null) {
+            DefaultHttp2Headers copy = new DefaultHttp2Headers(false, request.size());
+            copy.add(request);
+            receivedHeaders = copy;
+        }
+    }
+
     /** The response headers, which route filters (CORS) may add to before RESTEasy writes the response. */
     Http2Headers responseHeaders() {
         return response;
@@ -184,6 +202,16 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     int statusCode() {
         return status;
+    }
+
+    /** @return when the request arrived, by {@link System#nanoTime} */
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** @return the body bytes written so far, as Vert.x's {@code bytesWritten}; read once the stream has closed */
+    long bodyBytesWritten() {
+        return bodyBytes;
     }
 
     boolean tls() {
@@ -352,21 +380,54 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return path;
     }
 
+    /**
+     * As Quarkus REST's: the request's absolute URI, scheme and authority, which {@code UriInfo} is built from; with
+     * forwarded headers on, those of Quarkus's forwarded-header wrapper ({@link ForwardedRequests}).
+     */
     @Override
     public String getRequestAbsoluteUri() {
-        String authority = getRequestHostAndPort();
-        return getRequestScheme() + "://" + (authority == null ? "" : authority) + path
-                + (query == null ? "" : "?" + query);
+        HttpServerRequest forwarded = forwarded();
+        return forwarded != null ? forwarded.absoluteURI() : ownAbsoluteUri();
     }
 
     @Override
     public String getRequestScheme() {
-        CharSequence scheme = request.scheme();
-        return scheme != null ? scheme.toString() : connection.tls ? "https" : "http";
+        HttpServerRequest forwarded = forwarded();
+        return forwarded != null ? forwarded.scheme() : ownScheme();
     }
 
     @Override
     public String getRequestHostAndPort() {
+        HttpServerRequest forwarded = forwarded();
+        if (forwarded == null) {
+            return ownHostAndPort();
+        }
+        HostAndPort authority = forwarded.authority();
+        if (authority == null) {
+            return null;
+        }
+        return authority.port() >= 0 ? authority.host() + ':' + authority.port() : authority.host();
+    }
+
+    private HttpServerRequest forwarded() {
+        FastPathRoutingContext current = routing;
+        return current == null ? null : current.forwarded();
+    }
+
+    /** @return the absolute URI the request itself carries (no forwarded header considered) */
+    String ownAbsoluteUri() {
+        String authority = ownHostAndPort();
+        return ownScheme() + "://" + (authority == null ? "" : authority) + path + (query == null ? "" : "?" + query);
+    }
+
+    /** @return the scheme the request itself carries: {@code :scheme}, else the connection's */
+    String ownScheme() {
+        CharSequence scheme = request.scheme();
+        return scheme != null ? scheme.toString() : connection.tls ? "https" : "http";
+    }
+
+    /** @return the authority the request itself carries: {@code :authority}, else {@code host} */
+    String ownHostAndPort() {
         CharSequence authority = request.authority();
         if (authority == null) {
             authority = request.get(HttpHeaderNames.HOST);
@@ -696,6 +757,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 endedByHead = !hasBody;
             }
             if (!endedByHead) {
+                bodyBytes += hasBody ? body.readableBytes() : 0;
                 connection.encoder.writeData(connection.context, stream.id(), hasBody ? body : Unpooled.EMPTY_BUFFER,
                         0, true, connection.context.newPromise());
             }
@@ -720,6 +782,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             if (!headWritten) {
                 writeHead(false);
             }
+            bodyBytes += data.readableBytes();
             ChannelPromise promise = connection.context.newPromise();
             promise.addListener(written -> done.accept(written.isSuccess() ? null : written.cause()));
             connection.encoder.writeData(connection.context, stream.id(), data, 0, false, promise);

@@ -105,7 +105,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal {
 
     @Override
     public String absoluteURI() {
-        return exchange.getRequestAbsoluteUri();
+        return exchange.ownAbsoluteUri();
     }
 
     @Override
@@ -115,7 +115,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal {
 
     @Override
     public HostAndPort authority() {
-        String host = exchange.getRequestHostAndPort();
+        String host = exchange.ownHostAndPort();
         return host == null ? null : HostAndPort.parseAuthority(host, -1);
     }
 
@@ -211,7 +211,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal {
 
     @Override
     public String host() {
-        return exchange.getRequestHostAndPort();
+        return exchange.ownHostAndPort();
     }
 
     @Override
@@ -266,7 +266,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal {
 
     @Override
     public String scheme() {
-        return exchange.getRequestScheme();
+        return exchange.ownScheme();
     }
 
     @Override

@@ -57,7 +57,12 @@ final class FastPathHttpResponse implements HttpServerResponse {
 
     @Override
     public long bytesWritten() {
-        return 0;
+        return exchange.bodyBytesWritten();
+    }
+
+    /** @return the routing context this response belongs to (and, through it, the fast path's request) */
+    FastPathRoutingContext routing() {
+        return routing;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,12 +57,34 @@ final class FastPathRoutingContext implements RoutingContext {
     private Throwable failure;
     private int failureStatus = -1;
     private String acceptableContentType;
+    private volatile HttpServerRequest forwarded;
 
-    FastPathRoutingContext(FastPathExchange exchange, Handler<RoutingContext>[] filters) {
+    FastPathRoutingContext(FastPathExchange exchange, Handler<RoutingContext>[] filters, boolean recordStartTime) {
         this.exchange = exchange;
         this.filters = filters;
         this.response = new FastPathHttpResponse(exchange, this);
         this.request = new FastPathHttpRequest(exchange, this, response);
+        if (recordStartTime) {
+            // quarkus.http.record-request-start-time: what Quarkus's route puts there, read by the access log's %D/%T
+            dataMap().put(VertxHttpRecorder.REQUEST_START_TIME, exchange.startNanos());
+        }
+    }
+
+    FastPathExchange exchange() {
+        return exchange;
+    }
+
+    /**
+     * From now on the request is Quarkus's forwarded-header wrapper of this context's ({@link ForwardedRequests}): its
+     * remote address, scheme, host and URI are what the filters, RESTEasy and the access log see.
+     */
+    void forwarded(HttpServerRequest wrapper) {
+        forwarded = wrapper;
+    }
+
+    /** @return the forwarded-header wrapper of the request, or null without forwarding */
+    HttpServerRequest forwarded() {
+        return forwarded;
     }
 
     /** Runs the filters, then RESTEasy (unless a filter answers). */
@@ -322,7 +345,8 @@ final class FastPathRoutingContext implements RoutingContext {
 
     @Override
     public HttpServerRequest request() {
-        return request;
+        HttpServerRequest wrapper = forwarded;
+        return wrapper != null ? wrapper : request;
     }
 
     @Override

@@ -21,9 +21,14 @@ import io.quarkus.micrometer.runtime.HttpServerMetricsTagsContributor;
 import io.quarkus.micrometer.runtime.binder.HttpBinderConfiguration;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.smallrye.config.SmallRyeConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+
+import dev.h2fs.transport.TransportConfig;
 
 /**
  * The REST fast path of one application start: body-less HTTP/2 REST requests go from Netty's HTTP/2 decoder straight
@@ -32,10 +37,13 @@ import io.vertx.ext.web.RoutingContext;
  * {@link RestInitialHandler} over the application's {@link Deployment}), so resource matching, filters, exception
  * mappers, content negotiation and {@code @Context} injection are RESTEasy's own.
  * <p>
- * Quarkus's route filters that CORS and HTTP security install (authentication, permissions) run first, over a routing
- * context of the fast path's own ({@link FastPathRoutingContext}); a request one of them refuses goes to Vert.x's
- * path, which answers it. What else Vert.x Web and Quarkus's HTTP layer would apply to a request the fast path does
- * not do, so it is off, with the reasons logged at start-up, when the application uses any of that ({@link #reasons}).
+ * What Quarkus's HTTP layer applies before RESTEasy runs first, over a routing context of the fast path's own
+ * ({@link FastPathRoutingContext}), by Quarkus's own code: forwarded headers ({@link ForwardedRequests}), the access
+ * log ({@link FastPathAccessLog}), configured response headers ({@link ConfiguredResponseHeaders}), and the route
+ * filters that CORS and HTTP security install (authentication, permissions); a request one of them refuses goes to
+ * Vert.x's path, which answers it. What else Vert.x Web and Quarkus's HTTP layer would apply to a request the fast
+ * path does not do, so it is off, with the reasons logged at start-up, when the application uses any of that
+ * ({@link #reasons}).
  * <p>
  * Thread: {@link #register} runs on Quarkus's start-up thread (a recorder), {@link #open} on the thread starting the
  * transport; an open fast path is immutable and used by every worker loop.
@@ -58,11 +66,16 @@ public final class RestFastPath {
     private final FastPathMetrics metrics;
     private final RouteFilters filters;
     private final CurrentIdentityAssociation identityAssociation;
+    private final FastPathAccessLog accessLog;
+    private final boolean recordStartTime;
 
     private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics,
-            RouteFilters filters, CurrentIdentityAssociation identityAssociation) {
+            RouteFilters filters, CurrentIdentityAssociation identityAssociation, FastPathAccessLog accessLog,
+            boolean recordStartTime) {
         this.deployment = deployment;
         this.filters = filters;
+        this.accessLog = accessLog;
+        this.recordStartTime = recordStartTime;
         this.identityAssociation = identityAssociation;
         this.nonApplicationRoot = nonApplicationRoot.endsWith("/") ? nonApplicationRoot : nonApplicationRoot + "/";
         this.prefix = withoutTrailingSlash(deployment.getPrefix());
@@ -84,13 +97,15 @@ public final class RestFastPath {
     }
 
     /**
-     * @param enabled {@code h2fs.transport.fast-path.enabled}
-     * @param config the application's configuration (the keys that rule the fast path out)
+     * @param config the transport's fast-path configuration
+     * @param appConfig the application's configuration (the keys that rule the fast path out, Quarkus's HTTP keys)
      * @param recordMetrics whether HTTP server metrics are recorded at all (Vert.x's metrics SPI is installed)
+     * @param vertx the Vert.x instance (Quarkus's forwarded-header check and header routes use it)
      * @return the fast path, or empty (logged with the reasons) when it must stay off
      */
-    public static Optional<RestFastPath> open(boolean enabled, Config config, boolean recordMetrics) {
-        if (!enabled) {
+    public static Optional<RestFastPath> open(TransportConfig.FastPath config, Config appConfig, boolean recordMetrics,
+            Vertx vertx) {
+        if (!config.enabled()) {
             LOG.info("h2fs transport REST fast path off (h2fs.transport.fast-path.enabled=false)");
             return Optional.empty();
         }
@@ -100,7 +115,7 @@ public final class RestFastPath {
             return Optional.empty();
         }
         List<String> reasons = new ArrayList<>(found.buildReasons());
-        reasons.addAll(reasons(name -> config.getOptionalValue(name, String.class), config.getPropertyNames()));
+        reasons.addAll(reasons(name -> appConfig.getOptionalValue(name, String.class), appConfig.getPropertyNames()));
         if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
             // Live reload checks for edits on each request in Quarkus's router; a request the router never sees
             // would keep being served by the old code.
@@ -118,14 +133,42 @@ public final class RestFastPath {
                     String.join("; ", reasons));
             return Optional.empty();
         }
+        VertxHttpConfig http = appConfig.unwrap(SmallRyeConfig.class).getConfigMapping(VertxHttpConfig.class);
+        // In the order Quarkus applies them: the forwarded-header wrapper (in front of its router), the access log
+        // and the configured headers (its first routes), then its route filters.
+        List<Handler<RoutingContext>> chain = new ArrayList<>();
+        addIfPresent(chain, ForwardedRequests.of(http.proxy(), vertx));
+        FastPathAccessLog accessLog = FastPathAccessLog.open(http.accessLog(), config.accessLogQueue());
+        addIfPresent(chain, accessLog);
+        addIfPresent(chain, ConfiguredResponseHeaders.of(http.header(), http.filter(),
+                appConfig.getOptionalValue("quarkus.http.root-path", String.class).orElse("/"), vertx));
+        chain.addAll(found.filters());
         FastPathMetrics metrics = recordMetrics ? openMetrics() : null;
-        RouteFilters filters = new RouteFilters(found.filters());
+        RouteFilters filters = new RouteFilters(chain);
         LOG.infof("h2fs transport REST fast path on: body-less HTTP/2 REST requests go straight to RESTEasy Reactive"
                 + " (h2fs.transport.fast-path.enabled=false turns it off)%s%s",
-                filters.isEmpty() ? "" : "; Quarkus route filters it runs first: " + filters.names(),
+                filters.isEmpty() ? "" : "; what it runs first, as Quarkus does: " + filters.names(),
                 metrics == null ? "; HTTP server metrics are off" : "");
         return Optional.of(new RestFastPath(found.deployment(), found.nonApplicationRoot(), metrics, filters,
-                findIdentityAssociation()));
+                findIdentityAssociation(), accessLog, http.recordRequestStartTime()));
+    }
+
+    private static void addIfPresent(List<Handler<RoutingContext>> chain, Handler<RoutingContext> handler) {
+        if (handler != null) {
+            chain.add(handler);
+        }
+    }
+
+    /** Ends what the fast path runs beside the loops (the access log's writing thread, after what it holds). */
+    public void close() {
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+
+    /** @return access-log lines of fast-path requests not written (a full hand-off, a refusing log); 0 without it */
+    public long accessLogDropped() {
+        return accessLog == null ? 0 : accessLog.dropped();
     }
 
     /** @return the CDI bean through which Quarkus Security reads the caller's identity; null without security */
@@ -161,11 +204,11 @@ public final class RestFastPath {
      */
     static List<String> reasons(Function<String, Optional<String>> value, Iterable<String> names) {
         List<String> reasons = new ArrayList<>();
-        checkTrue(value, "quarkus.http.access-log.enabled", "the access log", reasons);
-        checkTrue(value, "quarkus.http.proxy.proxy-address-forwarding", "forwarded/proxy headers", reasons);
+        if (value.apply("quarkus.http.access-log.enabled").map(RestFastPath::isTrue).orElse(false)) {
+            checkTrue(value, "quarkus.http.access-log.log-to-file", "the access log to a file of its own", reasons);
+        }
         checkTrue(value, "quarkus.http.enable-compression", "response compression", reasons);
         checkTrue(value, "quarkus.http.enable-decompression", "request decompression", reasons);
-        checkTrue(value, "quarkus.http.record-request-start-time", "request start times", reasons);
         for (String name : names) {
             String reason = reasonFor(name);
             if (reason != null && !reasons.contains(reason)) {
@@ -176,21 +219,19 @@ public final class RestFastPath {
     }
 
     private static String reasonFor(String name) {
-        if (name.startsWith("quarkus.http.header.")) {
-            return "quarkus.http.header.* adds response headers";
-        }
-        if (name.startsWith("quarkus.http.filter.")) {
-            return "quarkus.http.filter.* adds response headers";
-        }
         if (name.startsWith("quarkus.http.same-site-cookie.")) {
             return "quarkus.http.same-site-cookie.* rewrites cookies";
         }
         return null;
     }
 
+    private static boolean isTrue(String value) {
+        return value.trim().equalsIgnoreCase("true");
+    }
+
     private static void checkTrue(Function<String, Optional<String>> value, String name, String what,
             List<String> reasons) {
-        if (value.apply(name).map(v -> v.trim().equalsIgnoreCase("true")).orElse(false)) {
+        if (value.apply(name).map(RestFastPath::isTrue).orElse(false)) {
             reasons.add(what + " (" + name + "=true)");
         }
     }
@@ -214,6 +255,11 @@ public final class RestFastPath {
 
     RouteFilters filters() {
         return filters;
+    }
+
+    /** @return whether {@code quarkus.http.record-request-start-time} asks for the start time in the routing context */
+    boolean recordsStartTime() {
+        return recordStartTime;
     }
 
     /** @return Quarkus Security's identity association (a client proxy of the request-scoped bean), or null */

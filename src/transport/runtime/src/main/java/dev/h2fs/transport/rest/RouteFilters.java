@@ -9,9 +9,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The Quarkus route filters the fast path runs before RESTEasy, highest priority first, as Vert.x's router runs them:
- * CORS, HTTP authentication, HTTP permissions (which the build picked by priority:
- * {@code TransportProcessor.FAST_PATH_FILTER_PRIORITIES}).
+ * What the fast path runs before RESTEasy, in the order Quarkus's HTTP layer runs it: forwarded headers, the access
+ * log and configured response headers (handlers of this package over Quarkus's own code), then the Quarkus route
+ * filters, highest priority first, as Vert.x's router runs them: CORS, HTTP authentication, HTTP permissions (which
+ * the build picked by priority: {@code TransportProcessor.FAST_PATH_FILTER_PRIORITIES}).
  * <p>
  * Thread-safe: immutable; the filters themselves are Quarkus's, shared by every request as under the router.
  */
@@ -42,7 +43,9 @@ final class RouteFilters {
     List<String> names() {
         List<String> names = new ArrayList<>(filters.length);
         for (Handler<RoutingContext> filter : filters) {
-            names.add(describe(filter.getClass()));
+            names.add(filter.getClass().getPackageName().equals(RouteFilters.class.getPackageName())
+                    ? filter.toString() // the fast path's own handlers of Quarkus's HTTP features say what they are
+                    : describe(filter.getClass()));
         }
         return names;
     }
