@@ -3,6 +3,7 @@ package dev.h2fs.files.fastpath;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.util.ArrayList;
@@ -116,6 +117,31 @@ public class FastPathParityTest {
                 "http.server.requests counts fast-path requests (two hits on each path)");
     }
 
+    /**
+     * An exception no mapper answers gets Quarkus's error page on both paths: 500, the content type the client accepts,
+     * an error id, the exception (the stack trace the test profile shows differs by path, so it is not compared).
+     */
+    @Test
+    void anUnmappedExceptionGetsQuarkussErrorPageOnBothPaths() throws Exception {
+        for (String accept : new String[] { "application/json", "text/html", "text/plain" }) {
+            List<Reply> replies = new ArrayList<>();
+            for (ParityClient client : List.of(http1(), h2c())) {
+                replies.add(client.send(HttpMethod.GET, "/parity/unmapped", "Accept", accept));
+            }
+            assertEquals(500, replies.get(1).status(), accept);
+            assertEquals(replies.get(0).header("content-type"), replies.get(1).header("content-type"), accept);
+            assertTrue(replies.get(1).header("content-type").startsWith(accept), replies.get(1).header("content-type"));
+            for (Reply reply : replies) {
+                assertTrue(reply.body().contains("IllegalStateException: left to Quarkus's error handler"),
+                        reply.body());
+                assertTrue(ERROR_ID.matcher(reply.body()).find(), reply.body());
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern ERROR_ID = java.util.regex.Pattern
+            .compile("Error id [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9]+");
+
     @Test
     void aCacheMissAndItsFilterAnswerTheSameOnBothPaths() throws Exception {
         byte[] content = TestFiles.bytes(10_000, 32);
@@ -150,7 +176,7 @@ public class FastPathParityTest {
         return true;
     }
 
-    static long fastPathServed() {
+    public static long fastPathServed() {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         long sum = 0;
         for (String line : metrics.split("\n")) {

@@ -40,6 +40,14 @@ public class ParityResource {
         throw new ParityConflict("mapped by ParityResource");
     }
 
+    /** A failure no mapper answers: Quarkus's error handler does. */
+    @GET
+    @Path("unmapped")
+    @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_HTML, MediaType.TEXT_PLAIN })
+    public String unmapped() {
+        throw new IllegalStateException("left to Quarkus's error handler");
+    }
+
     @ServerExceptionMapper
     public Response mapConflict(ParityConflict conflict) {
         return Response.status(409).type(MediaType.TEXT_PLAIN).entity("conflict: " + conflict.getMessage()).build();

@@ -104,7 +104,7 @@ public class TransportLifecycle {
                             (int) config.writeBufferHighWaterMark().asLongValue()),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             fastPath = RestFastPath.open(config.fastPath(), ConfigProvider.getConfig(), bridge.metricsInstalled(),
-                    vertx).orElse(null);
+                    vertx, options.getTracingPolicy()).orElse(null);
             opened.attach(bridge, tccl, GuardLimits.of(config), fastPath);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";

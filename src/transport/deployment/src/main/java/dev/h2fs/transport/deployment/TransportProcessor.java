@@ -7,8 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
-import io.quarkus.deployment.Capabilities;
-import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
@@ -131,19 +129,19 @@ class TransportProcessor {
      * The REST fast path gets the application's deployment (read from Quarkus REST's build item: producing a request
      * context factory instead would remove Quarkus REST's Vert.x routes, which HTTP/1.1 and every other request
      * still need), the route filters it runs itself ({@link #FAST_PATH_FILTER_PRIORITIES}: CORS and HTTP security),
-     * and what in the build rules it out: OpenTelemetry tracing (spans begin in Vert.x's request metrics) and other
-     * Vert.x route filters (they run in Quarkus's router, which the fast path bypasses).
+     * and what in the build rules it out: other Vert.x route filters (they run in Quarkus's router, which the fast
+     * path bypasses). OpenTelemetry tracing does not: the fast path reports to Vert.x's tracer itself.
      * Run-time configuration that rules it out is checked when the transport starts ({@code RestFastPath.open}).
      */
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     void restFastPath(TransportRecorder recorder, Optional<ResteasyReactiveDeploymentBuildItem> rest,
-            NonApplicationRootPathBuildItem nonApplicationRoot, Capabilities capabilities,
-            List<FilterBuildItem> filters, CombinedIndexBuildItem index) {
+            NonApplicationRootPathBuildItem nonApplicationRoot, List<FilterBuildItem> filters,
+            CombinedIndexBuildItem index) {
         if (rest.isEmpty()) {
             return;
         }
-        List<String> reasons = fastPathBuildReasons(capabilities, filters);
+        List<String> reasons = fastPathBuildReasons(filters);
         List<String> vertxUsers = VertxTypeUsers.find(index.getIndex());
         if (!vertxUsers.isEmpty()) {
             reasons.add("REST code the fast path would run takes Vert.x's request objects, which it does not have: "
@@ -167,11 +165,8 @@ class TransportProcessor {
                 .build();
     }
 
-    static List<String> fastPathBuildReasons(Capabilities capabilities, List<FilterBuildItem> filters) {
+    static List<String> fastPathBuildReasons(List<FilterBuildItem> filters) {
         List<String> reasons = new ArrayList<>();
-        if (capabilities.isPresent(Capability.OPENTELEMETRY_TRACER)) {
-            reasons.add("OpenTelemetry tracing is present");
-        }
         List<Integer> routeFilters = filters.stream()
                 .filter(filter -> !filter.isFailureHandler()
                         && !FAST_PATH_FILTER_PRIORITIES.contains(filter.getPriority())

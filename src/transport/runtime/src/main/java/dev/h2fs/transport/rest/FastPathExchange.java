@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ForwardedInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
 import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
 import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
@@ -87,6 +88,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private final FastPathConnection connection;
     private final Http2Stream stream;
     private final Http2Headers request;
+    private final CharSequence target; // :path, :scheme, :authority as received
+    private final CharSequence scheme;
+    private final CharSequence authority;
+    private boolean pseudoHeadersRemoved;
     private final String method;
     private final String path;
     private final String query;
@@ -112,6 +117,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private boolean identitySet;
     private long bodyBytes; // loop only
     private Http2Headers receivedHeaders;
+    private Object trace;
 
     FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
             String method, String path, String query, Context vertxContext) {
@@ -121,6 +127,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         this.connection = connection;
         this.stream = stream;
         this.request = request;
+        this.target = request.path();
+        this.scheme = request.scheme();
+        this.authority = request.authority();
         this.method = method;
         this.path = path;
         this.query = query;
@@ -143,6 +152,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
      * then RESTEasy's handler chain. Called on the request's duplicated Vert.x context.
      */
     void start() {
+        FastPathTracing tracing = app.tracing();
+        if (tracing != null) {
+            trace = tracing.begin(vertxContext, routing().ownRequest());
+        }
         if (app.filters().isEmpty()) {
             run();
         } else {
@@ -153,6 +166,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** @return Vert.x Web's routing context of this request, made on first use */
     FastPathRoutingContext routing() {
         if (routing == null) {
+            removePseudoHeaders();
             routing = new FastPathRoutingContext(this, app.filters().handlers(), app.recordsStartTime());
         }
         return routing;
@@ -168,6 +182,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         }
         handedBack = true;
         Http2Headers asReceived = receivedHeaders != null ? receivedHeaders : request;
+        if (pseudoHeadersRemoved) {
+            restorePseudoHeaders(asReceived);
+        }
         onLoop(() -> {
             stream.removeProperty(connection.exchangeKey);
             connection.handBack(stream.id(), asReceived);
@@ -180,6 +197,30 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     Http2Headers requestHeaders() {
         return request;
+    }
+
+    /**
+     * Vert.x's HTTP/2 server takes the pseudo-headers out of a request's headers (they become its method, URI, scheme
+     * and authority); so does the fast path before code that reads Vert.x's request sees them (the route filters,
+     * the access log, the tracer), and RESTEasy then sees the headers as behind Vert.x. A hand-back puts them back.
+     */
+    private void removePseudoHeaders() {
+        pseudoHeadersRemoved = true;
+        request.remove(Http2Headers.PseudoHeaderName.METHOD.value());
+        request.remove(Http2Headers.PseudoHeaderName.PATH.value());
+        request.remove(Http2Headers.PseudoHeaderName.SCHEME.value());
+        request.remove(Http2Headers.PseudoHeaderName.AUTHORITY.value());
+    }
+
+    private void restorePseudoHeaders(Http2Headers headers) {
+        headers.method(method);
+        headers.path(target);
+        if (scheme != null) {
+            headers.scheme(scheme);
+        }
+        if (authority != null) {
+            headers.authority(authority);
+        }
     }
 
     /**
@@ -273,6 +314,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             template = observability.isSubResource()
                     ? (template == null ? "" : template) + observability.getTemplatePath()
                     : observability.getTemplatePath();
+            if (trace != null) {
+                app.tracing().template(vertxContext, template);
+            }
             return;
         }
         handler.handle(this);
@@ -329,6 +373,61 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 association.setIdentity(QuarkusHttpUser.getSecurityIdentity(routing(), null));
             }
         }
+    }
+
+    /**
+     * As Quarkus REST's request context: an exception no mapper answers is not answered by RESTEasy (a bare 500) but
+     * thrown on, so that Quarkus's error handler answers it ({@link #handleUnrecoverableError}): its error id, its
+     * body in the content type the client accepts, its one log line.
+     */
+    @Override
+    public boolean handlesUnmappedException() {
+        return false;
+    }
+
+    @Override
+    public void handleUnmappedException(Throwable throwable) {
+        throw FastPathExchange.<RuntimeException>sneaky(throwable);
+    }
+
+    /**
+     * As Quarkus REST's request context, which fails its routing context: Quarkus's error handler, the last failure
+     * handler of its router, answers over this request's routing context, then the response is ended if it is not.
+     */
+    @Override
+    protected void handleUnrecoverableError(Throwable throwable) {
+        routing().unhandled(forErrorLog(throwable), app.errorHandler());
+        endResponse();
+    }
+
+    /**
+     * An {@code IOException} from the resource method itself (not from the connection) is logged as an error by
+     * Quarkus's error handler, which logs connection failures at debug level: Quarkus REST tells them apart by the
+     * frames on top of the exception's stack, and wraps the first kind. So here.
+     */
+    private static Throwable forErrorLog(Throwable throwable) {
+        if (!(throwable instanceof IOException io)) {
+            return throwable;
+        }
+        StackTraceElement[] stack = throwable.getStackTrace();
+        for (int depth = 0; depth < stack.length && depth < 5; depth++) {
+            String frame = stack[depth].getClassName();
+            if (frame.contains("InvocationHandler") || frame.contains("ResourceRequestFilterHandler")) {
+                return new UncheckedIOException(io);
+            }
+        }
+        return throwable;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable throwable) throws E {
+        throw (E) throwable;
+    }
+
+    /** What Quarkus's forwarded-header wrapper learnt, for RESTEasy's absolute {@code Location}s. */
+    @Override
+    public ForwardedInfo getForwardedInfo() {
+        return ForwardedInfos.of(vertxContext);
     }
 
     @Override
@@ -422,17 +521,13 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     /** @return the scheme the request itself carries: {@code :scheme}, else the connection's */
     String ownScheme() {
-        CharSequence scheme = request.scheme();
         return scheme != null ? scheme.toString() : connection.tls ? "https" : "http";
     }
 
     /** @return the authority the request itself carries: {@code :authority}, else {@code host} */
     String ownHostAndPort() {
-        CharSequence authority = request.authority();
-        if (authority == null) {
-            authority = request.get(HttpHeaderNames.HOST);
-        }
-        return authority == null ? null : authority.toString();
+        CharSequence hostAndPort = authority != null ? authority : request.get(HttpHeaderNames.HOST);
+        return hostAndPort == null ? null : hostAndPort.toString();
     }
 
     /**
@@ -867,6 +962,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             for (Runnable handler : handlers) {
                 handler.run();
             }
+        }
+        if (trace != null && !handedBack) {
+            app.tracing().end(vertxContext, trace, (FastPathHttpResponse) routing.response());
         }
         runDrainHandler(); // whoever waits learns of the end by trying to write
     }

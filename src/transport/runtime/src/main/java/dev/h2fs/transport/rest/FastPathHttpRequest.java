@@ -25,6 +25,7 @@ import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.observability.HttpRequest;
 
 import dev.h2fs.transport.vertx.VertxBridge;
 
@@ -38,7 +39,7 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <p>
  * Thread: any thread the request runs on; reads only what is fixed when the stream arrives.
  */
-final class FastPathHttpRequest extends HttpServerRequestInternal {
+final class FastPathHttpRequest extends HttpServerRequestInternal implements HttpRequest {
 
     private final FastPathExchange exchange;
     private final FastPathRoutingContext routing;
@@ -86,6 +87,11 @@ final class FastPathHttpRequest extends HttpServerRequestInternal {
     public SSLSession sslSession() {
         SslHandler ssl = exchange.channel().pipeline().get(SslHandler.class);
         return ssl == null ? null : ssl.engine().getSession();
+    }
+
+    @Override
+    public int id() {
+        return exchange.streamId(); // as Vert.x's HTTP/2 request: the stream
     }
 
     @Override

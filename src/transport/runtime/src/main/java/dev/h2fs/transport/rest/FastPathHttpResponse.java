@@ -11,6 +11,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.spi.observability.HttpResponse;
 
 import dev.h2fs.transport.vertx.VertxBridge;
 
@@ -21,7 +22,7 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <p>
  * Thread: the thread the request runs on.
  */
-final class FastPathHttpResponse implements HttpServerResponse {
+final class FastPathHttpResponse implements HttpServerResponse, HttpResponse {
 
     private final FastPathExchange exchange;
     private final FastPathRoutingContext routing;
@@ -87,42 +88,60 @@ final class FastPathHttpResponse implements HttpServerResponse {
 
     @Override
     public Future<Void> end(String chunk, String encoding) {
-        return answered();
+        return answer(Buffer.buffer(chunk, encoding));
     }
 
     @Override
     public void end(String chunk, Handler<AsyncResult<Void>> handler) {
-        handler.handle(answered());
+        handler.handle(answer(Buffer.buffer(chunk)));
     }
 
     @Override
     public Future<Void> end(String chunk) {
-        return answered();
+        return answer(Buffer.buffer(chunk));
     }
 
     @Override
     public Future<Void> end(Buffer data) {
-        return answered();
+        return answer(data);
     }
 
     @Override
     public void end(Buffer data, Handler<AsyncResult<Void>> handler) {
-        handler.handle(answered());
+        handler.handle(answer(data));
     }
 
     @Override
     public Future<Void> end() {
-        return answered();
+        return answer(null);
     }
 
     @Override
     public void end(String chunk, String encoding, Handler<AsyncResult<Void>> handler) {
-        handler.handle(answered());
+        handler.handle(answer(Buffer.buffer(chunk, encoding)));
     }
 
     @Override
     public void end(Handler<AsyncResult<Void>> handler) {
-        handler.handle(answered());
+        handler.handle(answer(null));
+    }
+
+    /**
+     * A filter's answer hands the request to Vert.x's path ({@link #answered}); the error handler's, once RESTEasy has
+     * given up on the request, is written through the exchange.
+     */
+    private Future<Void> answer(Buffer body) {
+        if (!routing.answersItself()) {
+            return answered();
+        }
+        if (!exchange.closed()) {
+            if (body == null) {
+                exchange.end();
+            } else {
+                exchange.end(body.getBytes());
+            }
+        }
+        return Future.succeededFuture();
     }
 
     @Override
@@ -142,6 +161,11 @@ final class FastPathHttpResponse implements HttpServerResponse {
 
     @Override
     public int getStatusCode() {
+        return exchange.statusCode();
+    }
+
+    @Override
+    public int statusCode() {
         return exchange.statusCode();
     }
 

@@ -13,6 +13,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,6 +25,11 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.UserContext;
+import io.vertx.ext.web.impl.HeaderParser;
+import io.vertx.ext.web.impl.ParsableHeaderValue;
+import io.vertx.ext.web.impl.ParsableHeaderValuesContainer;
+import io.vertx.ext.web.impl.ParsableLanguageValue;
+import io.vertx.ext.web.impl.ParsableMIMEValue;
 
 import dev.h2fs.transport.vertx.VertxBridge;
 
@@ -58,6 +64,8 @@ final class FastPathRoutingContext implements RoutingContext {
     private int failureStatus = -1;
     private String acceptableContentType;
     private volatile HttpServerRequest forwarded;
+    private volatile boolean answering;
+    private ParsedHeaderValues parsedHeaders;
 
     FastPathRoutingContext(FastPathExchange exchange, Handler<RoutingContext>[] filters, boolean recordStartTime) {
         this.exchange = exchange;
@@ -72,6 +80,11 @@ final class FastPathRoutingContext implements RoutingContext {
 
     FastPathExchange exchange() {
         return exchange;
+    }
+
+    /** @return the fast path's own request, whatever wraps it (the tracer is given this one, as Vert.x's raw request) */
+    FastPathHttpRequest ownRequest() {
+        return request;
     }
 
     /**
@@ -112,6 +125,23 @@ final class FastPathRoutingContext implements RoutingContext {
             // Something this context lacks, or a filter's own failure: Vert.x's path answers either the way it does.
             exchange.handBack();
         }
+    }
+
+    /**
+     * RESTEasy could not answer the request (an exception no mapper answers): Quarkus's error handler, the last
+     * failure handler of its router, answers it over this context, whose response then writes through the exchange.
+     */
+    void unhandled(Throwable cause, Handler<RoutingContext> errorHandler) {
+        chainStarted = true;
+        answering = true;
+        failure = cause;
+        failureStatus = -1; // as Vert.x Web's fail(Throwable): the handler makes it a 500
+        errorHandler.handle(this);
+    }
+
+    /** @return whether the response is written through this context (the error handler answers) */
+    boolean answersItself() {
+        return answering;
     }
 
     /** A filter failed the request: Vert.x's path answers it (its failure handlers). */
@@ -283,7 +313,25 @@ final class FastPathRoutingContext implements RoutingContext {
 
     @Override
     public ParsedHeaderValues parsedHeaders() {
-        throw unsupported("parsedHeaders");
+        if (parsedHeaders == null) {
+            parsedHeaders = parseHeaders(request());
+        }
+        return parsedHeaders;
+    }
+
+    /** As Vert.x Web's routing context parses them (Quarkus's error handler picks its content type from them). */
+    private static ParsedHeaderValues parseHeaders(HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        return new ParsableHeaderValuesContainer(
+                HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(request.getHeader(HttpHeaders.ACCEPT),
+                        ParsableMIMEValue::new)),
+                HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(
+                        request.getHeader(HttpHeaders.ACCEPT_CHARSET), ParsableHeaderValue::new)),
+                HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(
+                        request.getHeader(HttpHeaders.ACCEPT_ENCODING), ParsableHeaderValue::new)),
+                HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(
+                        request.getHeader(HttpHeaders.ACCEPT_LANGUAGE), ParsableLanguageValue::new)),
+                new ParsableMIMEValue(contentType == null ? "" : contentType));
     }
 
     @Override

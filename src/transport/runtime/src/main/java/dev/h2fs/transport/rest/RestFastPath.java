@@ -21,11 +21,13 @@ import io.quarkus.micrometer.runtime.HttpServerMetricsTagsContributor;
 import io.quarkus.micrometer.runtime.binder.HttpBinderConfiguration;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.vertx.http.runtime.QuarkusErrorHandler;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.smallrye.config.SmallRyeConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.TransportConfig;
@@ -68,10 +70,14 @@ public final class RestFastPath {
     private final CurrentIdentityAssociation identityAssociation;
     private final FastPathAccessLog accessLog;
     private final boolean recordStartTime;
+    private final FastPathTracing tracing;
+    private final QuarkusErrorHandler errorHandler;
 
     private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics,
             RouteFilters filters, CurrentIdentityAssociation identityAssociation, FastPathAccessLog accessLog,
-            boolean recordStartTime) {
+            boolean recordStartTime, FastPathTracing tracing, QuarkusErrorHandler errorHandler) {
+        this.tracing = tracing;
+        this.errorHandler = errorHandler;
         this.deployment = deployment;
         this.filters = filters;
         this.accessLog = accessLog;
@@ -100,11 +106,12 @@ public final class RestFastPath {
      * @param config the transport's fast-path configuration
      * @param appConfig the application's configuration (the keys that rule the fast path out, Quarkus's HTTP keys)
      * @param recordMetrics whether HTTP server metrics are recorded at all (Vert.x's metrics SPI is installed)
-     * @param vertx the Vert.x instance (Quarkus's forwarded-header check and header routes use it)
+     * @param vertx the Vert.x instance (Quarkus's forwarded-header check and header routes use it, its tracer traces)
+     * @param tracingPolicy the HTTP server's tracing policy, which Vert.x's server gives the tracer
      * @return the fast path, or empty (logged with the reasons) when it must stay off
      */
     public static Optional<RestFastPath> open(TransportConfig.FastPath config, Config appConfig, boolean recordMetrics,
-            Vertx vertx) {
+            Vertx vertx, TracingPolicy tracingPolicy) {
         if (!config.enabled()) {
             LOG.info("h2fs transport REST fast path off (h2fs.transport.fast-path.enabled=false)");
             return Optional.empty();
@@ -145,12 +152,17 @@ public final class RestFastPath {
         chain.addAll(found.filters());
         FastPathMetrics metrics = recordMetrics ? openMetrics() : null;
         RouteFilters filters = new RouteFilters(chain);
+        FastPathTracing tracing = FastPathTracing.of(vertx, tracingPolicy);
         LOG.infof("h2fs transport REST fast path on: body-less HTTP/2 REST requests go straight to RESTEasy Reactive"
-                + " (h2fs.transport.fast-path.enabled=false turns it off)%s%s",
+                + " (h2fs.transport.fast-path.enabled=false turns it off)%s%s%s",
                 filters.isEmpty() ? "" : "; what it runs first, as Quarkus does: " + filters.names(),
+                tracing == null ? "" : "; traced by Vert.x's tracer (OpenTelemetry)",
                 metrics == null ? "; HTTP server metrics are off" : "");
         return Optional.of(new RestFastPath(found.deployment(), found.nonApplicationRoot(), metrics, filters,
-                findIdentityAssociation(), accessLog, http.recordRequestStartTime()));
+                findIdentityAssociation(), accessLog, http.recordRequestStartTime(), tracing,
+                // As Quarkus's router's last failure handler (dev mode, with its decorated stacks, never gets here).
+                new QuarkusErrorHandler(LaunchMode.current().isDevOrTest(), false,
+                        http.unhandledErrorContentTypeDefault())));
     }
 
     private static void addIfPresent(List<Handler<RoutingContext>> chain, Handler<RoutingContext> handler) {
@@ -209,6 +221,11 @@ public final class RestFastPath {
         }
         checkTrue(value, "quarkus.http.enable-compression", "response compression", reasons);
         checkTrue(value, "quarkus.http.enable-decompression", "request decompression", reasons);
+        // A request the fast path hands back to Vert.x's path is traced there; the span begun here stays unended,
+        // which OpenTelemetry's HTTP server metrics would count as a request active for ever.
+        checkTrue(value, "quarkus.otel.metrics.enabled", "OpenTelemetry metrics", reasons);
+        // End-user attributes are read from Quarkus's current Vert.x request, which the fast path does not have.
+        checkTrue(value, "quarkus.otel.traces.eusp.enabled", "OpenTelemetry end-user span attributes", reasons);
         for (String name : names) {
             String reason = reasonFor(name);
             if (reason != null && !reasons.contains(reason)) {
@@ -255,6 +272,16 @@ public final class RestFastPath {
 
     RouteFilters filters() {
         return filters;
+    }
+
+    /** @return Quarkus's error handler, which answers what RESTEasy leaves unanswered (an unmapped exception) */
+    QuarkusErrorHandler errorHandler() {
+        return errorHandler;
+    }
+
+    /** @return the tracing of requests, or null when nothing traces */
+    FastPathTracing tracing() {
+        return tracing;
     }
 
     /** @return whether {@code quarkus.http.record-request-start-time} asks for the start time in the routing context */

@@ -37,6 +37,7 @@ import io.vertx.core.net.impl.SslChannelProvider;
 import io.vertx.core.net.impl.VertxHandler;
 import io.vertx.core.spi.VertxThreadFactory;
 import io.vertx.core.spi.metrics.TCPMetrics;
+import io.vertx.core.spi.tracing.VertxTracer;
 
 /**
  * The one place that touches Vert.x 4.5 internals ({@code io.vertx.core.impl}, {@code io.vertx.core.http.impl},
@@ -171,6 +172,15 @@ public final class VertxBridge {
     }
 
     /** @return Vert.x's multi-map view of HTTP/2 headers, reading and writing {@code headers} (names lower-cased) */
+    /**
+     * @return the tracer Vert.x's HTTP server reports each request to (Quarkus OpenTelemetry's, while its SDK is
+     *         on), or null when nothing traces
+     */
+    @SuppressWarnings("unchecked")
+    public static VertxTracer<Object, Object> tracer(Vertx vertx) {
+        return (VertxTracer<Object, Object>) ((VertxInternal) vertx).tracer();
+    }
+
     public static MultiMap headers(Http2Headers headers) {
         return new Http2HeadersAdaptor(headers);
     }
