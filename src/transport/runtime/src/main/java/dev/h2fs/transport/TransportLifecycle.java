@@ -25,6 +25,7 @@ import io.quarkus.value.registry.ValueRegistry;
 import io.quarkus.vertx.http.HttpServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 
 import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.guard.GuardLimits;
@@ -74,6 +75,7 @@ public class TransportLifecycle {
     private CompletableFuture<Integer> drain;
     private TransportMetrics metrics;
     private RestFastPath fastPath;
+    private volatile Router router;
 
     @SuppressWarnings("removal") // warns about the deprecated key
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event)
@@ -104,7 +106,7 @@ public class TransportLifecycle {
                             (int) config.writeBufferHighWaterMark().asLongValue()),
                     new StreamAdmission(new DrainingHandoff(new RouterHandoff(config.maxBodySize().asLongValue()))));
             fastPath = RestFastPath.open(config.fastPath(), ConfigProvider.getConfig(), bridge.metricsInstalled(),
-                    vertx, options.getTracingPolicy()).orElse(null);
+                    vertx, options.getTracingPolicy(), router).orElse(null);
             opened.attach(bridge, tccl, GuardLimits.of(config), fastPath);
             metrics = TransportMetrics.bind(Metrics.globalRegistry, opened);
             String scheme = config.runMode() == RunMode.H2 ? "https" : "http";
@@ -201,6 +203,14 @@ public class TransportLifecycle {
             fastPath = null;
         }
         // Dev mode: keep it for the next start; TransportHotReplacementSetup closes it when dev mode ends.
+    }
+
+    /**
+     * Quarkus hands its router of the application's routes to observers while it builds it, before the transport
+     * starts; the fast path looks there for what Quarkus installs as routes (the access log's writer).
+     */
+    void router(@Observes Router router) {
+        this.router = router;
     }
 
     /** @return whether shutdown has begun: readiness reports DOWN from then on; any thread */

@@ -17,6 +17,7 @@ import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.ShutdownListenerBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveFieldBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.UnsafeAccessedFieldBuildItem;
 import io.quarkus.resteasy.reactive.server.deployment.ResteasyReactiveDeploymentBuildItem;
@@ -62,6 +63,15 @@ class TransportProcessor {
     static final List<String> JCTOOLS_UNSAFE_FIELDS = List.of(
             "org.jctools.queues.SpscArrayQueueProducerIndexFields#producerIndex",
             "org.jctools.queues.SpscArrayQueueConsumerIndexField#consumerIndex");
+
+    /**
+     * What the fast path reads by reflection to find the writer of Quarkus's access log to a file
+     * ({@code QuarkusAccessLogReceiver}), as {@code declaringClass#member}: methods end in {@code ()}.
+     */
+    static final List<String> ACCESS_LOG_REFLECTION = List.of(
+            "io.vertx.ext.web.impl.RouteImpl#state()",
+            "io.vertx.ext.web.impl.RouteState#getContextHandlers()",
+            "io.quarkus.vertx.http.runtime.filters.accesslog.AccessLogHandler#accessLogReceiver");
 
     /**
      * Route filters the fast path runs itself, recognised by the priority Quarkus gives them (they are recorder proxies
@@ -111,7 +121,20 @@ class TransportProcessor {
     @BuildStep
     void nativeImage(BuildProducer<RuntimeInitializedPackageBuildItem> runtimeInitialized,
             BuildProducer<ReflectiveFieldBuildItem> reflectiveFields,
+            BuildProducer<ReflectiveMethodBuildItem> reflectiveMethods,
             BuildProducer<UnsafeAccessedFieldBuildItem> unsafeFields) {
+        for (String member : ACCESS_LOG_REFLECTION) {
+            int hash = member.indexOf('#');
+            String declaringClass = member.substring(0, hash);
+            String name = member.substring(hash + 1);
+            String reason = "the REST fast path finds the writer of Quarkus's access log (QuarkusAccessLogReceiver)";
+            if (name.endsWith("()")) {
+                reflectiveMethods.produce(new ReflectiveMethodBuildItem(reason, declaringClass,
+                        name.substring(0, name.length() - 2), new String[0]));
+            } else {
+                reflectiveFields.produce(new ReflectiveFieldBuildItem(reason, declaringClass, name));
+            }
+        }
         for (String pkg : RUNTIME_INITIALIZED_PACKAGES) {
             runtimeInitialized.produce(new RuntimeInitializedPackageBuildItem(pkg));
         }

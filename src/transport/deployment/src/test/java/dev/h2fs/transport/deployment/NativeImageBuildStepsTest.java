@@ -1,6 +1,7 @@
 package dev.h2fs.transport.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -20,6 +21,7 @@ import io.quarkus.builder.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.NativeImageConfigBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveFieldBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedClassBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedPackageBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.UnsafeAccessedFieldBuildItem;
@@ -40,6 +42,7 @@ class NativeImageBuildStepsTest {
     private static final String CLASSES = "h2fs.test.native.runtime-classes";
     private static final String UNSAFE_FIELDS = "h2fs.test.native.unsafe-fields";
     private static final String REFLECTIVE_FIELDS = "h2fs.test.native.reflective-fields";
+    private static final String REFLECTIVE_METHODS = "h2fs.test.native.reflective-methods";
 
     @RegisterExtension
     static final QuarkusUnitTest TEST = new QuarkusUnitTest()
@@ -72,6 +75,11 @@ class NativeImageBuildStepsTest {
                 for (ReflectiveFieldBuildItem item : context.consumeMulti(ReflectiveFieldBuildItem.class)) {
                     reflectiveFields.add(item.getDeclaringClass() + "#" + item.getName());
                 }
+                Set<String> reflectiveMethods = new TreeSet<>();
+                for (ReflectiveMethodBuildItem item : context.consumeMulti(ReflectiveMethodBuildItem.class)) {
+                    reflectiveMethods.add(item.getDeclaringClass() + "#" + item.getName() + "()");
+                }
+                System.setProperty(REFLECTIVE_METHODS, String.join(",", reflectiveMethods));
                 System.setProperty(PACKAGES, String.join(",", packages));
                 System.setProperty(CLASSES, String.join(",", classes));
                 System.setProperty(UNSAFE_FIELDS, String.join(",", unsafeFields));
@@ -81,7 +89,8 @@ class NativeImageBuildStepsTest {
             }
         }).consumes(RuntimeInitializedPackageBuildItem.class).consumes(RuntimeInitializedClassBuildItem.class)
                 .consumes(NativeImageConfigBuildItem.class).consumes(UnsafeAccessedFieldBuildItem.class)
-                .consumes(ReflectiveFieldBuildItem.class).produces(FeatureBuildItem.class).build();
+                .consumes(ReflectiveFieldBuildItem.class).consumes(ReflectiveMethodBuildItem.class)
+                .produces(FeatureBuildItem.class).build();
     }
 
     @Test
@@ -115,6 +124,26 @@ class NativeImageBuildStepsTest {
         assertTrue(unsafe.containsAll(expected), "registered for unsafe access: " + unsafe);
         List<String> reflective = List.of(System.getProperty(REFLECTIVE_FIELDS, "").split(","));
         assertTrue(reflective.containsAll(expected), "registered for reflection: " + reflective);
+    }
+
+    /**
+     * The fast path finds the writer of Quarkus's access log to a file by reflection (QuarkusAccessLogReceiver): what
+     * it reads must exist under these names in this Quarkus and Vert.x, and be registered for a native executable,
+     * where reflection finds only what is registered.
+     */
+    @Test
+    void whatFindsTheAccessLogWriterExistsAndIsRegisteredForReflection() throws Exception {
+        assertNotNull(Class.forName("io.vertx.ext.web.impl.RouteImpl").getDeclaredMethod("state"));
+        assertNotNull(Class.forName("io.vertx.ext.web.impl.RouteState").getDeclaredMethod("getContextHandlers"));
+        assertNotNull(Class.forName("io.quarkus.vertx.http.runtime.filters.accesslog.AccessLogHandler")
+                .getDeclaredField("accessLogReceiver"));
+        List<String> methods = List.of(System.getProperty(REFLECTIVE_METHODS, "").split(","));
+        assertTrue(methods.containsAll(List.of("io.vertx.ext.web.impl.RouteImpl#state()",
+                "io.vertx.ext.web.impl.RouteState#getContextHandlers()")), methods.toString());
+        List<String> fields = List.of(System.getProperty(REFLECTIVE_FIELDS, "").split(","));
+        assertTrue(
+                fields.contains("io.quarkus.vertx.http.runtime.filters.accesslog.AccessLogHandler#accessLogReceiver"),
+                fields.toString());
     }
 
     @Test

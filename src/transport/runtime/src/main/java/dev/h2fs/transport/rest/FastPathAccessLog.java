@@ -8,6 +8,7 @@ import io.quarkus.vertx.http.runtime.AccessLogConfig;
 import io.quarkus.vertx.http.runtime.attribute.ExchangeAttribute;
 import io.quarkus.vertx.http.runtime.attribute.ExchangeAttributeParser;
 import io.quarkus.vertx.http.runtime.attribute.SubstituteEmptyWrapper;
+import io.quarkus.vertx.http.runtime.filters.accesslog.AccessLogReceiver;
 import io.quarkus.vertx.http.runtime.filters.accesslog.JBossLoggingAccessLogReceiver;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The access log ({@code quarkus.http.access-log.*}) for fast-path requests: the line is Quarkus's, read by Quarkus's
  * own exchange attributes (the {@code %}-codes of {@code pattern}, parsed by its {@code ExchangeAttributeParser} as its
- * access-log handler parses them) from the fast path's routing context once the stream has closed, and written by a
- * receiver of the same kind to the same category. The exclusion pattern is matched against the normalised path, as
+ * access-log handler parses them) from the fast path's routing context once the stream has closed, and written to the
+ * same category, or to a file of its own by Quarkus's own writer of that file ({@link QuarkusAccessLogReceiver}). The exclusion pattern is matched against the normalised path, as
  * there. A request handed back to Vert.x's path is logged there, once.
  * <p>
  * The line is made on the worker loop and handed to {@link AccessLogHandOff}, whose thread writes it: the loop never
@@ -37,18 +38,20 @@ final class FastPathAccessLog implements Handler<RoutingContext>, AutoCloseable 
     }
 
     /**
+     * @param receiver where the lines go: to a file of its own, Quarkus's own writer of it; else null, and they go
+     *        to the log category, as Quarkus's do
      * @param queue lines waiting for the writing thread, at most ({@code h2fs.transport.fast-path.access-log-queue})
      * @return the access log, or null when it is off
      */
-    static FastPathAccessLog open(AccessLogConfig config, int queue) {
+    static FastPathAccessLog open(AccessLogConfig config, AccessLogReceiver receiver, int queue) {
         if (!config.enabled()) {
             return null;
         }
         ExchangeAttribute line = new ExchangeAttributeParser(FastPathAccessLog.class.getClassLoader(),
                 List.of(new SubstituteEmptyWrapper("-"))).parse(format(config.pattern()));
         Pattern excluded = config.excludePattern().map(Pattern::compile).orElse(null);
-        return new FastPathAccessLog(line, excluded,
-                new AccessLogHandOff(new JBossLoggingAccessLogReceiver(config.category()), queue));
+        return new FastPathAccessLog(line, excluded, new AccessLogHandOff(
+                receiver != null ? receiver : new JBossLoggingAccessLogReceiver(config.category()), queue));
     }
 
     /** The named formats {@code quarkus.http.access-log.pattern} documents, or the pattern itself. */

@@ -23,11 +23,13 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.vertx.http.runtime.QuarkusErrorHandler;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.quarkus.vertx.http.runtime.filters.accesslog.AccessLogReceiver;
 import io.smallrye.config.SmallRyeConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.TransportConfig;
@@ -108,10 +110,12 @@ public final class RestFastPath {
      * @param recordMetrics whether HTTP server metrics are recorded at all (Vert.x's metrics SPI is installed)
      * @param vertx the Vert.x instance (Quarkus's forwarded-header check and header routes use it, its tracer traces)
      * @param tracingPolicy the HTTP server's tracing policy, which Vert.x's server gives the tracer
+     * @param router Quarkus's router of the application's routes (its CDI event), where its access-log handler is;
+     *        null if not seen
      * @return the fast path, or empty (logged with the reasons) when it must stay off
      */
     public static Optional<RestFastPath> open(TransportConfig.FastPath config, Config appConfig, boolean recordMetrics,
-            Vertx vertx, TracingPolicy tracingPolicy) {
+            Vertx vertx, TracingPolicy tracingPolicy, Router router) {
         if (!config.enabled()) {
             LOG.info("h2fs transport REST fast path off (h2fs.transport.fast-path.enabled=false)");
             return Optional.empty();
@@ -135,17 +139,25 @@ public final class RestFastPath {
         if (Arc.container() != null && !Arc.container().listAll(HttpServerMetricsTagsContributor.class).isEmpty()) {
             reasons.add("an HttpServerMetricsTagsContributor bean adds tags to http.server.requests");
         }
+        VertxHttpConfig http = appConfig.unwrap(SmallRyeConfig.class).getConfigMapping(VertxHttpConfig.class);
+        AccessLogReceiver accessLogFile = null;
+        if (http.accessLog().enabled() && http.accessLog().logToFile()) {
+            accessLogFile = router == null ? null : QuarkusAccessLogReceiver.find(router);
+            if (accessLogFile == null) {
+                reasons.add("the access log to a file of its own, whose writer in Quarkus's router was not found");
+            }
+        }
         if (!reasons.isEmpty()) {
             LOG.infof("h2fs transport REST fast path off, because %s; every request takes Vert.x's HTTP path",
                     String.join("; ", reasons));
             return Optional.empty();
         }
-        VertxHttpConfig http = appConfig.unwrap(SmallRyeConfig.class).getConfigMapping(VertxHttpConfig.class);
         // In the order Quarkus applies them: the forwarded-header wrapper (in front of its router), the access log
         // and the configured headers (its first routes), then its route filters.
         List<Handler<RoutingContext>> chain = new ArrayList<>();
         addIfPresent(chain, ForwardedRequests.of(http.proxy(), vertx));
-        FastPathAccessLog accessLog = FastPathAccessLog.open(http.accessLog(), config.accessLogQueue());
+        FastPathAccessLog accessLog = FastPathAccessLog.open(http.accessLog(), accessLogFile,
+                config.accessLogQueue());
         addIfPresent(chain, accessLog);
         addIfPresent(chain, ConfiguredResponseHeaders.of(http.header(), http.filter(),
                 appConfig.getOptionalValue("quarkus.http.root-path", String.class).orElse("/"), vertx));
@@ -216,9 +228,6 @@ public final class RestFastPath {
      */
     static List<String> reasons(Function<String, Optional<String>> value, Iterable<String> names) {
         List<String> reasons = new ArrayList<>();
-        if (value.apply("quarkus.http.access-log.enabled").map(RestFastPath::isTrue).orElse(false)) {
-            checkTrue(value, "quarkus.http.access-log.log-to-file", "the access log to a file of its own", reasons);
-        }
         checkTrue(value, "quarkus.http.enable-compression", "response compression", reasons);
         checkTrue(value, "quarkus.http.enable-decompression", "request decompression", reasons);
         // A request the fast path hands back to Vert.x's path is traced there; the span begun here stays unended,
