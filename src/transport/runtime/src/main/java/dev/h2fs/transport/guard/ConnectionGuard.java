@@ -38,8 +38,10 @@ import dev.h2fs.transport.loop.LingeringClose;
  * {@link Http1HeadObserver} after Vert.x's request decoder); the decision is made by {@link #check}, which the worker
  * calls from its heartbeat for every connection it owns, so no timer is scheduled per connection.
  * <p>
- * Failure policy: a violation closes this connection only (HTTP/2 write stall: GOAWAY(ENHANCE_YOUR_CALM) first, best
- * effort). It is counted by the worker and logged at DEBUG: a hostile client must not be able to flood the log.
+ * Failure policy: a violation closes this connection only, through its {@link LingeringClose} (HTTP/2 write stall:
+ * GOAWAY(ENHANCE_YOUR_CALM) first, best effort; a write stall drops the output the client has not taken instead of
+ * waiting for it). It is counted by the worker and logged at DEBUG: a hostile client must not be able to flood the
+ * log.
  * <p>
  * Thread: every method runs on the connection's event loop (asserted where the guard is entered from outside the
  * pipeline).
@@ -200,6 +202,10 @@ public final class ConnectionGuard {
                         ByteBufUtil.writeAscii(channel.alloc(), "write stalled"), http2Context.newPromise());
                 http2Context.flush();
             }
+        }
+        if (violation == Violation.WRITE_STALL) {
+            // The client takes no bytes: waiting for the queued ones would only hold them until the linger's bound.
+            LingeringClose.dropQueuedOutputOnClose(channel);
         }
         // Closing from the guard's own context, next to the socket, skips Http2ConnectionHandler's graceful close,
         // which would wait for the very streams that are stuck; only the lingering close (first) is still passed.

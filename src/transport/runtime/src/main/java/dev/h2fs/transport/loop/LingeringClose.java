@@ -29,7 +29,8 @@ import io.netty.util.ReferenceCountUtil;
  * What: the first {@code close()} of an active connection that reaches this handler, first in the pipeline, nearest
  * the socket (so after TLS has written its close_notify), does not close. It flushes; once every byte written before
  * it has gone to the kernel it shuts the output ({@link DuplexChannel#shutdownOutput()}: a FIN behind the last
- * byte); meanwhile it keeps reading with auto-read on and releases every buffer read, before TLS or HTTP/2 see it. The
+ * byte), or at once after {@link #dropQueuedOutputOnClose} (a client that does not read would not take the bytes
+ * anyway); meanwhile it keeps reading with auto-read on and releases every buffer read, before TLS or HTTP/2 see it. The
  * connection closes when the client ends its side (Netty closes a channel itself on end of input) or when
  * {@code linger} has passed since the {@code close()}, whichever comes first. So a lingering connection holds its
  * pipeline for at most {@code linger} and no byte it reads; it stays open, and so counts against
@@ -39,8 +40,9 @@ import io.netty.util.ReferenceCountUtil;
  * already shut, or that is not a {@link DuplexChannel}. Closes that bypass the pipeline (shed or never-registered
  * connections, loop shutdown) do not come here.
  * <p>
- * Failure policy: the flush or the output shutdown fails (the socket broke), or an exception reaches this handler
- * while lingering: the connection closes at once, with nothing logged above DEBUG. Further closes while lingering
+ * Failure policy: the flush or the output shutdown fails (the socket broke): the connection closes at once. An
+ * exception that reaches this handler while lingering (writes the output shutdown failed, a read error, after which
+ * Netty closes the channel itself) goes no further. Nothing is logged above DEBUG. Further closes while lingering
  * complete when the connection closes. Counted: each lingering close, and each one the bound ended
  * ({@link Counts}).
  * <p>
@@ -88,6 +90,8 @@ public final class LingeringClose extends ChannelDuplexHandler {
     private ChannelPromise pendingClose;
     private ScheduledFuture<?> bound;
     private long lingerStart;
+    // Set by dropQueuedOutputOnClose: the output is shut without waiting for the bytes Netty still queues.
+    private boolean dropQueuedOutput;
 
     /**
      * @param lingerNanos longest time between a close and the real close; greater than 0
@@ -105,6 +109,18 @@ public final class LingeringClose extends ChannelDuplexHandler {
     public static void install(Channel channel, long lingerNanos, Counts counts) {
         assert channel.eventLoop().inEventLoop();
         channel.pipeline().addFirst(HANDLER_NAME, new LingeringClose(lingerNanos, counts));
+    }
+
+    /**
+     * Makes the next close of {@code channel} shut its output at once, dropping the bytes the kernel has not taken,
+     * instead of waiting for them: for a client that stopped reading, whose queued bytes would only be held until the
+     * bound (the connection guard's write stall). Its input is still read and dropped as in every lingering close.
+     */
+    public static void dropQueuedOutputOnClose(Channel channel) {
+        LingeringClose handler = channel.pipeline().get(LingeringClose.class);
+        if (handler != null) {
+            handler.dropQueuedOutput = true;
+        }
     }
 
     /** @return whether {@code channel} is being closed by its lingering close (its limits no longer matter) */
@@ -135,21 +151,31 @@ public final class LingeringClose extends ChannelDuplexHandler {
         counts.lingered.incrementAndGet();
         bound = ctx.executor().schedule(() -> expire(ctx), lingerNanos, TimeUnit.NANOSECONDS);
         channel.closeFuture().addListener(closed -> closed());
-        // An empty write completes once every byte queued before it has gone to the kernel: only then may the FIN go.
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
-            if (!flushed.isSuccess()) {
-                closeNow(ctx, "flush failed");
-                return;
-            }
-            duplex.shutdownOutput().addListener(shut -> {
-                if (!shut.isSuccess()) {
-                    closeNow(ctx, "output shutdown failed");
+        if (dropQueuedOutput) {
+            shutOutput(ctx, duplex);
+        } else {
+            // An empty write completes once every byte queued before it has gone to the kernel: only then may the FIN
+            // go.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+                if (flushed.isSuccess()) {
+                    shutOutput(ctx, duplex);
+                } else {
+                    closeNow(ctx, "flush failed");
                 }
             });
-        });
+        }
         // Vert.x pauses reading under back-pressure; unread bytes are exactly what makes close(2) send RST.
         channel.config().setAutoRead(true);
         ctx.read();
+    }
+
+    /** FIN behind what the kernel has taken; whatever Netty still queues is failed, as a close would fail it. */
+    private void shutOutput(ChannelHandlerContext ctx, DuplexChannel duplex) {
+        duplex.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                closeNow(ctx, "output shutdown failed");
+            }
+        });
     }
 
     private void expire(ChannelHandlerContext ctx) {
@@ -215,8 +241,9 @@ public final class LingeringClose extends ChannelDuplexHandler {
         if (state == State.OPEN) {
             ctx.fireExceptionCaught(cause);
         } else {
-            // A reset or a read error while lingering: the client is gone, or broke; nothing above needs to know.
-            closeNow(ctx, cause.toString());
+            // Writes failed by the output shutdown, or a read error (after which Netty closes the channel itself):
+            // nothing above needs to know, and the bound ends the linger in any case.
+            LOG.debugf("while %s lingers: %s", ctx.channel(), cause);
         }
     }
 

@@ -57,7 +57,7 @@ class LingeringCloseTest {
     private EventLoopGroup group;
     private Channel listener;
     private final LingeringClose.Counts counts = new LingeringClose.Counts();
-    private final Closer closer = new Closer();
+    private Closer closer = new Closer(LAST_WORDS, false);
     private final ReadBuffers readBuffers = new ReadBuffers();
 
     @AfterEach
@@ -146,6 +146,31 @@ class LingeringCloseTest {
         }
     }
 
+    /** The connection guard's write stall: what the client did not take is dropped, the FIN follows what it did. */
+    @ParameterizedTest
+    @EnumSource(NettyTransport.class)
+    void aCloseThatDropsQueuedOutputShutsTheOutputAtOnce(NettyTransport transport) throws Exception {
+        int queued = 8 << 20; // more than the socket buffers hold: most of it is still in Netty's queue at the close
+        closer = new Closer(new byte[queued], true);
+        InetSocketAddress address = serve(transport, 5_000);
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4_096);
+            client.connect(address, 5_000);
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write('x');
+            assertFalse(closer.channel().closeFuture().isDone(), "closed without lingering");
+            InputStream in = client.getInputStream();
+            long received = 0;
+            for (int n; (n = in.read(new byte[64 << 10])) >= 0;) {
+                received += n; // a reset would throw: the FIN must follow what the kernel had taken
+            }
+            assertTrue(received < queued, "every queued byte was sent: the close waited for them");
+        }
+        assertTrue(closer.channel().closeFuture().await(1, TimeUnit.SECONDS), "the client's FIN ends the linger");
+        assertEquals(1, counts.lingered());
+        assertEquals(0, counts.expired());
+    }
+
     @Test
     void aChannelThatIsNotAFullDuplexSocketClosesAtOnce() {
         EmbeddedChannel channel = new EmbeddedChannel(new LingeringClose(TimeUnit.SECONDS.toNanos(5), counts));
@@ -203,11 +228,19 @@ class LingeringCloseTest {
      * does with a GOAWAY and Vert.x may do again; it counts what it is handed afterwards.
      */
     private static final class Closer extends ChannelInboundHandlerAdapter {
+        private final byte[] lastWords;
+        private final boolean dropQueuedOutput;
         // Completed once both closes were asked for; the fields below are set before it.
         final CompletableFuture<Channel> closing = new CompletableFuture<>();
         volatile ChannelFuture firstClose;
         volatile ChannelFuture secondClose;
         final AtomicInteger readsAfterClose = new AtomicInteger();
+
+        /** @param dropQueuedOutput whether the close drops what the kernel has not taken of {@code lastWords} */
+        Closer(byte[] lastWords, boolean dropQueuedOutput) {
+            this.lastWords = lastWords;
+            this.dropQueuedOutput = dropQueuedOutput;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -216,7 +249,10 @@ class LingeringCloseTest {
                 readsAfterClose.incrementAndGet();
                 return;
             }
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(LAST_WORDS));
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(lastWords));
+            if (dropQueuedOutput) {
+                LingeringClose.dropQueuedOutputOnClose(ctx.channel());
+            }
             firstClose = ctx.close();
             secondClose = ctx.close();
             closing.complete(ctx.channel());
