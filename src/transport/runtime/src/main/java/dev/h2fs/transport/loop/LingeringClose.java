@@ -68,7 +68,7 @@ public final class LingeringClose extends ChannelDuplexHandler {
             return lingered.get();
         }
 
-        /** @return lingering closes the bound ended: the client neither closed its side nor went quiet in time */
+        /** @return lingering closes the bound ended: the client did not close its side in time (still sending, or silent) */
         public long expired() {
             return expired.get();
         }
