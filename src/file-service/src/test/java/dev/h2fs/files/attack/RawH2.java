@@ -51,8 +51,11 @@ public final class RawH2 implements AutoCloseable {
     }
 
     private final Socket socket;
+    private final Socket tcp;
     private final OutputStream out;
     private final DataInputStream in;
+    // Whether a read ended in a reset (ECONNRESET) rather than the end of the stream.
+    private boolean reset;
 
     public RawH2(String host, int port) throws IOException {
         this(host, port, 0);
@@ -63,16 +66,36 @@ public final class RawH2 implements AutoCloseable {
      *        or 0 for the system default
      */
     public RawH2(String host, int port, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
+        this(connect(host, port, receiveBuffer));
+    }
+
+    /** Over a socket already connected; closed with this client. */
+    public RawH2(Socket connected) throws IOException {
+        this(connected, connected);
+    }
+
+    /**
+     * Over a TLS socket that negotiated {@code h2}, layered over {@code tcp}; closed with this client.
+     *
+     * @param tcp the TCP connection beneath {@code connected}, read by {@link #endedInOrder()} once TLS has ended
+     */
+    public RawH2(Socket connected, Socket tcp) throws IOException {
+        socket = connected;
+        this.tcp = tcp;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         // Buffered: floods go out in large writes; read() flushes first, so nothing written is ever forgotten.
         out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    private static Socket connect(String host, int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
+        return socket;
     }
 
     /** SETTINGS with the given (identifier, value) pairs. */
@@ -229,6 +252,7 @@ public final class RawH2 implements AutoCloseable {
         } catch (EOFException e) {
             return null;
         } catch (java.net.SocketException e) {
+            reset = true;
             return null; // reset by the server: as closed
         }
         int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
@@ -237,7 +261,10 @@ public final class RawH2 implements AutoCloseable {
         byte[] payload = new byte[length];
         try {
             in.readFully(payload);
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException e) {
+            return null;
+        } catch (java.net.SocketException e) {
+            reset = true;
             return null;
         }
         return new Frame(header[3] & 0xff, header[4] & 0xff, stream, payload);
@@ -314,6 +341,31 @@ public final class RawH2 implements AutoCloseable {
     public RawH2 raw(byte[] bytes) throws IOException {
         out.write(bytes);
         return this;
+    }
+
+    /** @return whether a read so far met a reset of the connection instead of its orderly end */
+    public boolean wasReset() {
+        return reset;
+    }
+
+    /**
+     * After the end of the stream: whether the TCP connection ended with the server's FIN, not a reset. Over TLS the
+     * end of the stream is the server's close_notify, which comes before whatever ends the TCP connection, so the
+     * connection beneath is read once more.
+     */
+    public boolean endedInOrder() throws IOException {
+        if (reset) {
+            return false;
+        }
+        if (tcp == socket) {
+            return true;
+        }
+        try {
+            tcp.setSoTimeout(5_000);
+            return tcp.getInputStream().read() < 0;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
     }
 
     public boolean isClosedByServer() {

@@ -3,6 +3,7 @@ package dev.h2fs.files.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,22 @@ public final class TestTls {
     public static SSLSocket connect(URL base, String... alpn) throws IOException, GeneralSecurityException {
         SSLSocket socket = (SSLSocket) trustingTestCert().getSocketFactory().createSocket(base.getHost(),
                 base.getPort());
+        socket.setSoTimeout(10_000);
+        SSLParameters params = socket.getSSLParameters();
+        params.setApplicationProtocols(alpn);
+        socket.setSSLParameters(params);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /**
+     * A handshaken TLS socket offering {@code alpn}, layered over {@code tcp} (connected to the app), so that a test
+     * can still read the TCP connection beneath once TLS has ended (closing the TLS socket closes {@code tcp}).
+     */
+    public static SSLSocket connectOver(Socket tcp, URL base, String... alpn)
+            throws IOException, GeneralSecurityException {
+        SSLSocket socket = (SSLSocket) trustingTestCert().getSocketFactory().createSocket(tcp, base.getHost(),
+                base.getPort(), true);
         socket.setSoTimeout(10_000);
         SSLParameters params = socket.getSSLParameters();
         params.setApplicationProtocols(alpn);

@@ -108,6 +108,19 @@ public interface TransportConfig {
     Duration idleTimeout();
 
     /**
+     * Longest a connection's close may linger: the transport shuts its side (a FIN behind the last bytes it wrote, an
+     * HTTP/2 GOAWAY above all), reads and drops whatever the client still sends, and closes when the client closes
+     * its side or this has passed, whichever comes first. Closing a socket that still has unread input makes the
+     * kernel reset the connection, and the reset can overtake the GOAWAY (seen: a rapid-reset client over TLS lost it
+     * in 2 tries of 125), so the client could not tell why it was cut off. A lingering connection still counts against
+     * {@link #maxConnections()}. {@code 0S} closes at once; {@code 0S..60S}. The default is many round trips, and the
+     * time a client needs to finish writing a full socket buffer on a slow link, while holding a closed connection for
+     * little time (nginx's {@code lingering_time}, for HTTP/1.x uploads, defaults to 30 s).
+     */
+    @WithDefault("2S")
+    Duration lingeringCloseTime();
+
+    /**
      * Largest request body accepted, at least one byte, checked against {@code Content-Length} before the request
      * reaches the router (answered {@code 413}). Bodies without a length are bounded by Quarkus's
      * {@code quarkus.http.limits.max-body-size}.

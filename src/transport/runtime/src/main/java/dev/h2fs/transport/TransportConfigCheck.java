@@ -20,7 +20,8 @@ import io.quarkus.runtime.configuration.MemorySize;
  * full key, the value and what is accepted.
  * <p>
  * Zero stays valid where {@link TransportConfig} documents it: {@code port} (any free port), {@code threads} (one per
- * processor), {@code idle-timeout} and the {@code guard.*} timeouts (off), {@code drain-timeout} (no wait). The HTTP/2
+ * processor), {@code idle-timeout} and the {@code guard.*} timeouts (off), {@code drain-timeout} (no wait),
+ * {@code lingering-close-time} (close at once). The HTTP/2
  * flood defences ({@code rst-flood-*}, {@code max-small-continuation-frames}) cannot be switched off; a large value
  * makes them lenient.
  * <p>
@@ -38,6 +39,8 @@ final class TransportConfigCheck {
     static final int MIN_FRAME_SIZE = 1 << 14;
     /** RFC 9113 section 6.5.2: SETTINGS_MAX_FRAME_SIZE upper bound, 2^24-1. */
     static final int MAX_FRAME_SIZE = (1 << 24) - 1;
+    /** The longest {@code lingering-close-time}: a client that needs longer to read the end is not worth waiting for. */
+    static final Duration LONGEST_LINGER = Duration.ofSeconds(60);
     /** The largest queue JCTools builds (its array is rounded up to a power of two, at most 2^30). */
     static final int MAX_QUEUE_CAPACITY = 1 << 30;
 
@@ -74,6 +77,8 @@ final class TransportConfigCheck {
                 "four heartbeats: loops beat every quarter of it but at most every " + format(fastestBeat)
                         + ", so a shorter timeout reports healthy loops stalled");
         check.timeout("drain-timeout", config.drainTimeout(), "0s: no wait, open connections are closed at once");
+        check.atMost("lingering-close-time", config.lingeringCloseTime(), LONGEST_LINGER,
+                "0s closes at once; a longer linger only holds closed connections, each against max-connections");
         check.timeout("shutdown-delay", config.shutdownDelay(), "0s for none");
 
         TransportConfig.Tls tls = config.tls();
@@ -143,6 +148,13 @@ final class TransportConfigCheck {
     /** A time limit for which 0 is documented (off, or none, as {@code why} says). */
     private void timeout(String key, Duration value, String why) {
         duration(key, value, Duration.ZERO, why);
+    }
+
+    /** A duration from 0 (documented as {@code why} says) to {@code max}. */
+    private void atMost(String key, Duration value, Duration max, String why) {
+        if (value.isNegative() || value.compareTo(max) > 0) {
+            problem(key, format(value), "must be between 0s and " + format(max) + " (" + why + ")");
+        }
     }
 
     private void duration(String key, Duration value, Duration min, String why) {

@@ -100,6 +100,7 @@ public class TransportLifecycle {
                     config.http2().uploadWindowBudget().map(MemorySize::asLongValue).orElseGet(
                             () -> StreamBudget.defaultWindowBudget(Runtime.getRuntime().maxMemory(), key.threads())));
             opened.limitConnections(config.maxConnections().orElseGet(ConnectionLimit::defaultLimit));
+            opened.lingerCloses(config.lingeringCloseTime());
             HttpServerOptions options = TlsOptions.apply(config, HttpProtocolOptions.from(config));
             VertxBridge bridge = new VertxBridge(vertx, options,
                     new ConnectionTuning(config.http2().streamScheduling() == TransportConfig.StreamScheduling.UNIFORM,

@@ -21,7 +21,9 @@ import dev.h2fs.transport.loop.Worker;
  * ({@code h2fs_transport_streams_active}), streams refused over the worker's budget
  * ({@code h2fs_transport_streams_refused_total}), connections closed unserved because the worker's loop had died
  * ({@code h2fs_transport_connections_lost_total}), HTTP/2 connections whose unread requests were dropped because the
- * client had hung up ({@code h2fs_transport_connections_abandoned_total}), REST requests answered on the fast path
+ * client had hung up ({@code h2fs_transport_connections_abandoned_total}), closes that lingered
+ * ({@code h2fs_transport_connections_lingered_total}) and those of them the bound ended
+ * ({@code h2fs_transport_connections_linger_expired_total}), REST requests answered on the fast path
  * ({@code h2fs_transport_fastpath_requests_total});</li>
  * <li>balancer: reassignments ({@code h2fs_transport_balancer_reassignments_total}) and shed connections
  * ({@code h2fs_transport_balancer_shed_total});</li>
@@ -78,6 +80,17 @@ final class TransportMetrics implements AutoCloseable {
                             w -> w.streamBudget().abandonedConnections())
                     .description("HTTP/2 connections closed with their unread requests dropped unserved because the"
                             + " client had hung up")
+                    .tags(tags).register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.connections.lingered", worker, w -> w.lingerCounts().lingered())
+                    .description("Connections whose close lingered: output shut after the last bytes (a GOAWAY),"
+                            + " input read and dropped until the client closed or h2fs.transport.lingering-close-time"
+                            + " passed")
+                    .tags(tags).register(registry));
+            metrics.meters.add(FunctionCounter
+                    .builder("h2fs.transport.connections.linger.expired", worker, w -> w.lingerCounts().expired())
+                    .description("Lingering closes ended by h2fs.transport.lingering-close-time: the client kept"
+                            + " sending, or never closed its side")
                     .tags(tags).register(registry));
             int id = worker.id();
             metrics.meters.add(FunctionCounter

@@ -32,6 +32,7 @@ import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.http2.StreamTakeover;
 import dev.h2fs.transport.loop.Acceptor;
 import dev.h2fs.transport.loop.ConnectionLimit;
+import dev.h2fs.transport.loop.LingeringClose;
 import dev.h2fs.transport.loop.NettyTransport;
 import dev.h2fs.transport.loop.ReusePortListener;
 import dev.h2fs.transport.loop.Worker;
@@ -385,6 +386,16 @@ public final class TransportServer {
      */
     public boolean listenerFailed() {
         return acceptor != null ? acceptor.failed() : listeners.stream().anyMatch(ReusePortListener::failed);
+    }
+
+    /**
+     * Sets how long a close may linger on every worker (see {@link LingeringClose}; zero: closes at once); set before
+     * {@link #attach} so that the first connection already gets it.
+     */
+    public void lingerCloses(Duration linger) {
+        for (Worker worker : workers) {
+            worker.lingerCloses(linger.toNanos());
+        }
     }
 
     /** Bounds the connections open at once (see {@link ConnectionLimit}); set before {@link #attach}. */

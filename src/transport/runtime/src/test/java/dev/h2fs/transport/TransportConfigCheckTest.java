@@ -71,7 +71,7 @@ class TransportConfigCheckTest {
     void negativeDurationsAreRejected() {
         for (String key : new String[] { "idle-timeout", "drain-timeout", "shutdown-delay", "stall-timeout",
                 "guard.request-header-timeout", "guard.write-stall-timeout", "tls.handshake-timeout",
-                "http2.rst-flood-window" }) {
+                "http2.rst-flood-window", "lingering-close-time" }) {
             assertRejected(key, "-1S");
         }
     }
@@ -80,7 +80,7 @@ class TransportConfigCheckTest {
     void zeroIsAcceptedWhereItIsDocumentedButNowhereElse() {
         assertDoesNotThrow(() -> TransportConfigCheck.validate(config("port", "0", "threads", "0", "idle-timeout",
                 "0S", "drain-timeout", "0S", "guard.request-header-timeout", "0S", "guard.write-stall-timeout",
-                "0S")));
+                "0S", "lingering-close-time", "0S")));
         ConfigurationException e = rejected("queue-capacity", "0", "indirect-table-size", "0", "accept-backlog", "0",
                 "max-body-size", "0", "stall-timeout", "0S", "tls.handshake-timeout", "0S",
                 "http2.max-concurrent-streams", "0", "http2.initial-window-size", "0", "http2.max-header-list-size",
@@ -144,6 +144,15 @@ class TransportConfigCheckTest {
         assertRejected("tls.handshake-timeout", "PT0.0005S"); // Vert.x would make it 0 ms: no timeout at all
         assertRejected("tls.handshake-timeout", "PT1.0005S");
         assertDoesNotThrow(() -> TransportConfigCheck.validate(config("tls.handshake-timeout", "1ms")));
+    }
+
+    @Test
+    void aLingeringCloseTimeAboveAMinuteIsRejected() {
+        ConfigurationException e = rejected("lingering-close-time", "61S");
+        assertTrue(e.getMessage().contains("h2fs.transport.lingering-close-time=61s: must be between 0s and 60s"),
+                e.getMessage());
+        assertDoesNotThrow(() -> TransportConfigCheck.validate(config("lingering-close-time", "60S")));
+        assertDoesNotThrow(() -> TransportConfigCheck.validate(config("lingering-close-time", "250ms")));
     }
 
     @Test

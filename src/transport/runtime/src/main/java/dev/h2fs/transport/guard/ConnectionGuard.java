@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.ssl.SslHandler;
 
 import dev.h2fs.transport.http2.InboundFrameInspector;
+import dev.h2fs.transport.loop.LingeringClose;
 
 /**
  * Watches one connection for the two ways a client can hold it without using it, and closes it when one lasts too
@@ -32,12 +33,15 @@ import dev.h2fs.transport.http2.InboundFrameInspector;
  * then empty and the socket may even carry PING acknowledgements, so the guard counts DATA bytes, not socket
  * bytes).</li>
  * </ul>
- * The guard is a passive recorder on the I/O path (a {@link GuardHandler} first in the pipeline and, for HTTP/1.1, an
+ * The guard is a passive recorder on the I/O path (a {@link GuardHandler} next to the socket, behind only the
+ * {@link LingeringClose}, and, for HTTP/1.1, an
  * {@link Http1HeadObserver} after Vert.x's request decoder); the decision is made by {@link #check}, which the worker
  * calls from its heartbeat for every connection it owns, so no timer is scheduled per connection.
  * <p>
- * Failure policy: a violation closes this connection only (HTTP/2 write stall: GOAWAY(ENHANCE_YOUR_CALM) first, best
- * effort). It is counted by the worker and logged at DEBUG: a hostile client must not be able to flood the log.
+ * Failure policy: a violation closes this connection only, through its {@link LingeringClose} (HTTP/2 write stall:
+ * GOAWAY(ENHANCE_YOUR_CALM) first, best effort; a write stall drops the output the client has not taken instead of
+ * waiting for it). It is counted by the worker and logged at DEBUG: a hostile client must not be able to flood the
+ * log.
  * <p>
  * Thread: every method runs on the connection's event loop (asserted where the guard is entered from outside the
  * pipeline).
@@ -46,7 +50,7 @@ public final class ConnectionGuard {
 
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class);
 
-    /** Name of the guard's handler, first in the pipeline. */
+    /** Name of the guard's handler, next to the socket (only the lingering close is nearer). */
     public static final String HANDLER_NAME = "h2fs-guard";
     /** Name of the guard's plaintext handler, right after the TLS handler (TLS connections only). */
     static final String PLAINTEXT_HANDLER_NAME = "h2fs-guard-plaintext";
@@ -131,8 +135,8 @@ public final class ConnectionGuard {
      */
     public Violation check(long nowNanos) {
         assert channel == null || channel.eventLoop().inEventLoop();
-        if (channel == null || !channel.isActive()) {
-            return null;
+        if (channel == null || !channel.isActive() || LingeringClose.closing(channel)) {
+            return null; // a lingering close is bounded on its own; its connection is no longer served
         }
         findHttp2AfterUpgrade();
         if (limits.idleNanos() > 0) {
@@ -199,8 +203,12 @@ public final class ConnectionGuard {
                 http2Context.flush();
             }
         }
-        // Closing from the guard's own context, the first in the pipeline, skips Http2ConnectionHandler's graceful
-        // close, which would wait for the very streams that are stuck.
+        if (violation == Violation.WRITE_STALL) {
+            // The client takes no bytes: waiting for the queued ones would only hold them until the linger's bound.
+            LingeringClose.dropQueuedOutputOnClose(channel);
+        }
+        // Closing from the guard's own context, next to the socket, skips Http2ConnectionHandler's graceful close,
+        // which would wait for the very streams that are stuck; only the lingering close (first) is still passed.
         if (guardContext != null) {
             guardContext.close();
         } else {

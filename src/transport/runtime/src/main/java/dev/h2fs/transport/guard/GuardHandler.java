@@ -3,11 +3,14 @@ package dev.h2fs.transport.guard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 
+import dev.h2fs.transport.loop.LingeringClose;
+
 /**
- * The {@link ConnectionGuard}'s place in the pipeline: first, next to the socket, so it sees every byte read and every
- * message written. On a TLS connection there are two: one next to the socket counts the ciphertext going out, one
+ * The {@link ConnectionGuard}'s place in the pipeline: next to the socket, behind only the {@link LingeringClose}, so
+ * it sees every byte read and every message written while the connection is served. On a TLS connection there are two: one next to the socket counts the ciphertext going out, one
  * right after the TLS handler follows the plaintext (requests, HTTP/2 frames).
  * <p>
  * Reading: until Vert.x has chosen between HTTP/1.x and h2c prior knowledge, the bytes are handed on one at a time.
@@ -16,7 +19,8 @@ import io.netty.channel.ChannelPromise;
  * single-byte reads per connection: the length of the HTTP/2 preface).
  * <p>
  * Vert.x's h2c upgrade removes every handler but its Http2ConnectionHandler once the upgrade request is done; the
- * handler then puts a fresh copy of itself back, so the guard keeps watching the upgraded connection.
+ * handler then puts a fresh copy of itself back (right behind the {@link LingeringClose}, which stays first), so the
+ * guard keeps watching the upgraded connection.
  * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
@@ -80,7 +84,14 @@ final class GuardHandler extends ChannelDuplexHandler {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Only the cleartext h2c upgrade removes us while the connection lives; with TLS there is no such upgrade.
         if (socketSide && plaintextSide && guard.channelOpen()) {
-            ctx.pipeline().addFirst(ctx.name(), new GuardHandler(guard, true, true));
+            GuardHandler again = new GuardHandler(guard, true, true);
+            ChannelPipeline pipeline = ctx.pipeline();
+            // Behind the lingering close, which must stay first: the guard's own close starts from this handler.
+            if (pipeline.get(LingeringClose.HANDLER_NAME) != null) {
+                pipeline.addAfter(LingeringClose.HANDLER_NAME, ctx.name(), again);
+            } else {
+                pipeline.addFirst(ctx.name(), again);
+            }
         }
     }
 }

@@ -29,8 +29,9 @@ import dev.h2fs.transport.http2.StreamBudget;
  * restarts); the counters are readable from any thread.
  * <p>
  * Each connection gets a {@link ConnectionGuard} (request head timeout, write stall timeout) that the heartbeat
- * checks: one pass over the worker's connections per beat, no timer per connection, and an
- * {@link InboundFrameInspector} (RFC 9113 stream-state answers Netty's HTTP/2 decoder gets wrong).
+ * checks: one pass over the worker's connections per beat, no timer per connection, an
+ * {@link InboundFrameInspector} (RFC 9113 stream-state answers Netty's HTTP/2 decoder gets wrong), and a
+ * {@link LingeringClose} (its last bytes, a GOAWAY above all, reach the client before the close).
  */
 public final class Worker {
 
@@ -53,6 +54,9 @@ public final class Worker {
     private final AtomicLong requestHeadTimeouts = new AtomicLong();
     private final AtomicLong writeStalls = new AtomicLong();
     private final AtomicLong lostToDeadLoop = new AtomicLong();
+    // How long a close may linger (0: none) for new connections; read on the loop in adopt, set by any thread.
+    private volatile long lingerNanos;
+    private final LingeringClose.Counts lingerCounts = new LingeringClose.Counts();
     private final StreamBudget streamBudget = new StreamBudget();
     // Told after each connection of this worker has closed (the drain waits for the last one); any thread reads it.
     private volatile Runnable onConnectionClosed = () -> {
@@ -95,6 +99,22 @@ public final class Worker {
         this.onConnectionClosed = listener;
     }
 
+    /**
+     * Sets how long a close of a new connection may linger (see {@link LingeringClose}); {@code 0} closes at once.
+     * Connections already open keep theirs.
+     */
+    public void lingerCloses(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("negative linger: " + nanos);
+        }
+        this.lingerNanos = nanos;
+    }
+
+    /** @return what this worker's lingering closes did; any thread */
+    public LingeringClose.Counts lingerCounts() {
+        return lingerCounts;
+    }
+
     /** Sets how new connections get their HTTP pipeline and guard; connections already open keep theirs. */
     public void install(Consumer<Channel> installer, GuardLimits limits) {
         this.guardLimits = limits;
@@ -120,6 +140,7 @@ public final class Worker {
         child.attr(StreamBudget.KEY).set(streamBudget);
         GuardLimits limits = guardLimits;
         ConnectionGuard guard = limits.enabled() ? new ConnectionGuard(limits) : null;
+        long linger = lingerNanos;
         child.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -127,6 +148,9 @@ public final class Worker {
                 InboundFrameInspector.install(ch);
                 if (guard != null) {
                     guard.install(ch);
+                }
+                if (linger > 0) {
+                    LingeringClose.install(ch, linger, lingerCounts); // last, so that it is first
                 }
             }
         });

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+
+import dev.h2fs.transport.loop.LingeringClose;
 
 /**
  * The request head timeout on an embedded channel whose "Vert.x" is a stand-in: a detector that, like Vert.x's
@@ -97,6 +102,21 @@ class ConnectionGuardTest {
         long now = System.nanoTime();
         assertNull(guard.check(now));
         assertNull(guard.check(now + 10 * TIMEOUT));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void afterAnH2cUpgradeTheGuardIsBackRightBehindTheLingeringClose() {
+        ConnectionGuard guard = new ConnectionGuard(new GuardLimits(TIMEOUT, 0, 0));
+        EmbeddedChannel channel = guarded(guard);
+        LingeringClose.install(channel, TIMEOUT, new LingeringClose.Counts());
+        // As Vert.x's h2c upgrade does: every handler goes (there, all but the HTTP/2 one), head first.
+        for (Map.Entry<String, ChannelHandler> handler : channel.pipeline()) {
+            channel.pipeline().remove(handler.getKey());
+        }
+        List<String> names = channel.pipeline().names();
+        assertEquals(LingeringClose.HANDLER_NAME, names.get(0), "every close must still pass it: " + names);
+        assertEquals(ConnectionGuard.HANDLER_NAME, names.get(1), names.toString());
         channel.finishAndReleaseAll();
     }
 
