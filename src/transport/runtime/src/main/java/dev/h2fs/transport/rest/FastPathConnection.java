@@ -20,6 +20,9 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+
+import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
  * One HTTP/2 connection's frame listener, placed in front of Vert.x's: it takes the streams the fast path serves
@@ -41,6 +44,10 @@ final class FastPathConnection implements Http2FrameListener {
     final Http2ConnectionEncoder encoder;
     final Http2Connection.PropertyKey exchangeKey;
     final boolean tls;
+    // Vert.x's views of the connection's addresses, made on first use: forwarded headers, the access log and tracing
+    // each ask for them per request. Immutable; a race makes two equal ones.
+    private SocketAddress remoteAddress;
+    private SocketAddress localAddress;
     private final Http2ConnectionDecoder decoder;
     private Http2FrameListener vertx;
     private List<FastPathExchange> awaitingWindow;
@@ -248,5 +255,25 @@ final class FastPathConnection implements Http2FrameListener {
     public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
             ByteBuf payload) throws Http2Exception {
         vertx.onUnknownFrame(ctx, frameType, streamId, flags, payload);
+    }
+
+    /** @return Vert.x's view of the client's address; any thread */
+    SocketAddress remoteAddress() {
+        SocketAddress address = remoteAddress;
+        if (address == null) {
+            address = VertxBridge.socketAddress(context.channel().remoteAddress());
+            remoteAddress = address;
+        }
+        return address;
+    }
+
+    /** @return Vert.x's view of the server's address; any thread */
+    SocketAddress localAddress() {
+        SocketAddress address = localAddress;
+        if (address == null) {
+            address = VertxBridge.socketAddress(context.channel().localAddress());
+            localAddress = address;
+        }
+        return address;
     }
 }

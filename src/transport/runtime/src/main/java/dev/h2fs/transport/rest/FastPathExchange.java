@@ -82,6 +82,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             ServerHttpResponse,
             DirectResponse {
 
+    /** Set or removed by Quarkus's forwarded-header wrapper. */
+    private static final AsciiString X_FORWARDED_TRUSTED_PROXY = AsciiString.cached("x-forwarded-trusted-proxy");
+
     private static final AsciiString[] FORBIDDEN_IN_HTTP2 = { HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection") };
 
@@ -116,7 +119,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private volatile boolean handedBack;
     private boolean identitySet;
     private long bodyBytes; // loop only
-    private Http2Headers receivedHeaders;
+    private boolean rewritable;
+    private CharSequence receivedHost;
+    private CharSequence receivedTrustedProxy;
     private Object trace;
 
     FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
@@ -181,13 +186,15 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             return;
         }
         handedBack = true;
-        Http2Headers asReceived = receivedHeaders != null ? receivedHeaders : request;
+        if (rewritable) {
+            restoreRewrittenHeaders();
+        }
         if (pseudoHeadersRemoved) {
-            restorePseudoHeaders(asReceived);
+            restorePseudoHeaders(request);
         }
         onLoop(() -> {
             stream.removeProperty(connection.exchangeKey);
-            connection.handBack(stream.id(), asReceived);
+            connection.handBack(stream.id(), request);
         });
     }
 
@@ -224,21 +231,34 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     }
 
     /**
-     * Keeps the request's headers as they arrived, for a hand-back, before code that rewrites them runs (Quarkus's
-     * forwarded-header wrapper sets {@code host}): Vert.x's path must get the request the client sent. Before the
-     * filters go on; on the thread running them.
+     * Remembers the request's headers that Quarkus's forwarded-header wrapper rewrites ({@code host} and
+     * {@code x-forwarded-trusted-proxy}, which it sets or removes), so that a hand-back gives Vert.x's path the
+     * request the client sent. Before the wrapper runs; on the thread running the filters.
      */
     void keepReceivedHeaders() {
-        if (receivedHeaders == null) {
-            DefaultHttp2Headers copy = new DefaultHttp2Headers(false, request.size());
-            copy.add(request);
-            receivedHeaders = copy;
+        if (!rewritable) {
+            rewritable = true;
+            receivedHost = request.get(HttpHeaderNames.HOST);
+            receivedTrustedProxy = request.get(X_FORWARDED_TRUSTED_PROXY);
         }
     }
 
     /** The response headers, which route filters (CORS) may add to before RESTEasy writes the response. */
     Http2Headers responseHeaders() {
         return response;
+    }
+
+    private void restoreRewrittenHeaders() {
+        restore(HttpHeaderNames.HOST, receivedHost);
+        restore(X_FORWARDED_TRUSTED_PROXY, receivedTrustedProxy);
+    }
+
+    private void restore(AsciiString name, CharSequence received) {
+        if (received == null) {
+            request.remove(name);
+        } else {
+            request.set(name, received);
+        }
     }
 
     int statusCode() {
@@ -261,6 +281,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     Channel channel() {
         return connection.context.channel();
+    }
+
+    FastPathConnection connection() {
+        return connection;
     }
 
     Context vertxContext() {

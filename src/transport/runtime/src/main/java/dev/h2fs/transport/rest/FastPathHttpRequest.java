@@ -75,12 +75,12 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public SocketAddress remoteAddress() {
-        return VertxBridge.socketAddress(exchange.channel().remoteAddress());
+        return exchange.connection().remoteAddress();
     }
 
     @Override
     public SocketAddress localAddress() {
-        return VertxBridge.socketAddress(exchange.channel().localAddress());
+        return exchange.connection().localAddress();
     }
 
     @Override

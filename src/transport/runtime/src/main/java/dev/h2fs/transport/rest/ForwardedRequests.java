@@ -37,7 +37,7 @@ final class ForwardedRequests implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext routing) {
-        ((FastPathRoutingContext) routing).exchange().keepReceivedHeaders(); // the wrapper rewrites Host
+        ((FastPathRoutingContext) routing).exchange().keepReceivedHeaders(); // which the wrapper rewrites
         proxy.handle(routing.request());
     }
 
