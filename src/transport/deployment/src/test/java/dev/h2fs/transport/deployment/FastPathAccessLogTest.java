@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.test.QuarkusUnitTest;
 
 import dev.h2fs.transport.TransportLifecycle;
@@ -54,6 +56,9 @@ class FastPathAccessLogTest {
             assertEquals(comparable(vertx), comparable(fast));
         }
         assertEquals(before + 1, server.fastPathServed(0));
+        FunctionCounter dropped = Metrics.globalRegistry.find("h2fs.transport.access.log.dropped").functionCounter();
+        assertNotNull(dropped, "lines dropped by the hand-off are a meter");
+        assertEquals(0.0, dropped.count(), "no line dropped");
     }
 
     @Test
