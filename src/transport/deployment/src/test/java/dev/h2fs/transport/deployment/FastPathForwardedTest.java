@@ -29,6 +29,7 @@ class FastPathForwardedTest {
             .overrideConfigKey("quarkus.http.proxy.allow-x-forwarded", "true")
             .overrideConfigKey("quarkus.http.proxy.allow-forwarded", "true")
             .overrideConfigKey("quarkus.http.proxy.enable-forwarded-host", "true")
+            .overrideConfigKey("quarkus.http.proxy.enable-forwarded-prefix", "true")
             .overrideConfigKey("quarkus.http.proxy.trusted-proxies", "127.0.0.1")
             .overrideConfigKey("quarkus.http.access-log.enabled", "true")
             .overrideConfigKey("quarkus.http.access-log.pattern", "%h %{i,Host} \"%m %U\" %s");
@@ -56,6 +57,24 @@ class FastPathForwardedTest {
             assertEquals(vertx.body(), fast.body());
             assertEquals("203.0.113.7 files.example.org \"GET /uri\" 200", fastLine);
             assertEquals(vertxLine, fastLine);
+        }
+        assertEquals(before + 1, server.fastPathServed(0));
+    }
+
+    /** A proxy that serves the application under a path prefix says so; RESTEasy's URIs carry it on both paths. */
+    @Test
+    void aTrustedProxysPrefixIsInTheUrisAsOnVertx() throws Exception {
+        TransportServer server = lifecycle.server();
+        int port = server.boundAddress().getPort();
+        long before = server.fastPathServed(0);
+        String[] proxied = { "X-Forwarded-Proto", "https", "X-Forwarded-Host", "files.example.org",
+                "X-Forwarded-Prefix", "/storage" };
+        try (H2cClient h2 = H2cClient.priorKnowledge(port); H2cClient http1 = H2cClient.http1(port)) {
+            H2cClient.Answer fast = h2.get("/uri", proxied);
+            H2cClient.Answer vertx = http1.get("/uri", proxied);
+            assertEquals(200, fast.status());
+            assertEquals(vertx.body(), fast.body());
+            assertTrue(fast.body().contains("/storage"), fast.body());
         }
         assertEquals(before + 1, server.fastPathServed(0));
     }
