@@ -190,7 +190,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             restoreRewrittenHeaders();
         }
         if (pseudoHeadersRemoved) {
-            restorePseudoHeaders(request);
+            restorePseudoHeaders();
         }
         onLoop(() -> {
             stream.removeProperty(connection.exchangeKey);
@@ -219,14 +219,14 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         request.remove(Http2Headers.PseudoHeaderName.AUTHORITY.value());
     }
 
-    private void restorePseudoHeaders(Http2Headers headers) {
-        headers.method(method);
-        headers.path(target);
+    private void restorePseudoHeaders() {
+        request.method(method);
+        request.path(target);
         if (scheme != null) {
-            headers.scheme(scheme);
+            request.scheme(scheme);
         }
         if (authority != null) {
-            headers.authority(authority);
+            request.authority(authority);
         }
     }
 
