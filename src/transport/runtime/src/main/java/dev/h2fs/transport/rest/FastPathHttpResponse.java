@@ -291,7 +291,7 @@ final class FastPathHttpResponse implements HttpServerResponse, HttpResponse {
 
     @Override
     public HttpServerResponse setStatusMessage(String statusMessage) {
-        statusMessage = statusMessage;
+        this.statusMessage = statusMessage;
         return this;
     }
 
