@@ -18,11 +18,12 @@ import dev.h2fs.files.fastpath.ParityClient;
 import dev.h2fs.files.fastpath.ParityClient.Reply;
 
 /**
- * Every class of bad credential a write can bring, and the good ones, each answered over two protocols of one
- * listener ({@link #vertxPath()}: HTTP/1.1, always Vert.x's HTTP path; {@link #fastPath()}: HTTP/2, whose body-less
- * requests take the REST fast path) with the same status, headers and body (RFC 6750: {@code 401} with
+ * Every class of bad credential a write can bring, and the good ones, each answered on both paths of one listener
+ * ({@link #vertxPath()}: HTTP/1.1 requests with {@code Content-Length: 0}, which Vert.x's HTTP path serves;
+ * {@link #fastPath()}: HTTP/2 or plain HTTP/1.1, whose body-less requests take the REST fast path) with the same
+ * status, headers and body (RFC 6750: {@code 401} with
  * {@code WWW-Authenticate: Bearer}, {@code error="invalid_token"} when a token was sent and failed; {@code 403} with
- * {@code error="insufficient_scope"} for a valid token without the role). The subclasses run them over h2c and TLS.
+ * {@code error="insufficient_scope"} for a valid token without the role). The subclasses run them over HTTP/1.1, h2c and TLS.
  * Writes are {@code DELETE}s of a file that does not exist: refused, they never reach the store; allowed, they answer
  * {@code 404}.
  */

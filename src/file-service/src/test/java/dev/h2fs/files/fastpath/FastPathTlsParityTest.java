@@ -28,8 +28,9 @@ import dev.h2fs.files.tls.TestTls;
 import dev.h2fs.files.tls.TlsTest;
 
 /**
- * The fast path over TLS: HTTP/1.1 over TLS (Vert.x's path) and h2 negotiated by ALPN (the fast path) give the same
- * status, headers and body, and the h2 requests are the fast path's.
+ * The fast path over TLS: HTTP/1.1 over TLS to Vert.x's path ({@code Content-Length: 0}), and HTTP/1.1 and h2
+ * negotiated by ALPN to the fast path, give the same status, headers and body, and those requests are the fast
+ * path's.
  */
 @QuarkusTest
 @TestProfile(TlsTest.Tls.class)
@@ -65,8 +66,11 @@ class FastPathTlsParityTest {
     }
 
     private Reply same(String what, HttpMethod method, String uri, String... headers) throws Exception {
-        return ParityClient.same(what, new ParityClient(vertx, http1, base.getHost(), base.getPort()),
-                new ParityClient(vertx, h2, base.getHost(), base.getPort()), method, uri, headers);
+        ParityClient vertxPath = new ParityClient(vertx, http1, base.getHost(), base.getPort(), true);
+        ParityClient.same(what + " (HTTP/1.1)", vertxPath, new ParityClient(vertx, http1, base.getHost(),
+                base.getPort()), method, uri, headers);
+        return ParityClient.same(what + " (h2)", vertxPath, new ParityClient(vertx, h2, base.getHost(), base.getPort()),
+                method, uri, headers);
     }
 
     @Test
@@ -88,6 +92,7 @@ class FastPathTlsParityTest {
         assertEquals(200, same("query and @Context", HttpMethod.GET, "/parity/echo?a=1&b=2").status());
         assertEquals(404, same("unknown path", HttpMethod.GET, "/nowhere").status());
 
-        assertEquals(7, FastPathParityTest.fastPathServed() - before, "the h2 requests but the unknown path");
+        assertEquals(14, FastPathParityTest.fastPathServed() - before,
+                "the HTTP/1.1 and h2 requests but the unknown path");
     }
 }

@@ -11,8 +11,9 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
- * The two clients a parity test compares, on one Vert.x: HTTP/1.1, which always takes Vert.x's HTTP path, and HTTP/2
- * (h2c with prior knowledge, or h2 by ALPN over TLS), whose body-less REST requests take the fast path. Open one per
+ * The clients a parity test compares, on one Vert.x: HTTP/1.1 with {@code Content-Length: 0} on every request, which
+ * takes Vert.x's HTTP path, and HTTP/2 (h2c with prior knowledge, or h2 by ALPN over TLS) and plain HTTP/1.1, whose
+ * body-less REST requests take the fast path. Open one per
  * test class ({@code @BeforeAll}), close it after ({@code @AfterAll}). Thread: the test's.
  */
 public final class ParityClients implements AutoCloseable {
@@ -37,14 +38,19 @@ public final class ParityClients implements AutoCloseable {
                 .setTrustOptions(new PemTrustOptions().addCertPath(cert.toString())).setVerifyHost(false));
     }
 
-    /** @return the HTTP/1.1 client, for the application at {@code base} */
+    /** @return the HTTP/1.1 client whose requests go to Vert.x's path, for the application at {@code base} */
     public ParityClient vertxPath(URL base) {
-        return new ParityClient(vertx, http1, base.getHost(), base.getPort());
+        return new ParityClient(vertx, http1, base.getHost(), base.getPort(), true);
     }
 
     /** @return the HTTP/2 client, for the application at {@code base} */
     public ParityClient fastPath(URL base) {
         return new ParityClient(vertx, http2, base.getHost(), base.getPort());
+    }
+
+    /** @return the HTTP/1.1 client whose body-less REST requests take the fast path */
+    public ParityClient fastPathHttp1(URL base) {
+        return new ParityClient(vertx, http1, base.getHost(), base.getPort());
     }
 
     @Override

@@ -241,16 +241,25 @@ public interface TransportConfig {
     interface FastPath {
 
         /**
-         * Whether HTTP/2 requests without a body ({@code GET}, {@code HEAD}, {@code DELETE} whose HEADERS end the
-         * stream) to a JAX-RS resource go from Netty's HTTP/2 decoder straight into RESTEasy Reactive, below Vert.x's
-         * HTTP server and router. Everything else (uploads, {@code /q/*}, HTTP/1.1, paths no resource maps) takes
-         * Vert.x's path as before. HTTP security, CORS, the access log, forwarded headers and
+         * Whether requests without a body ({@code GET}, {@code HEAD}, {@code DELETE} whose HTTP/2 HEADERS end the
+         * stream, or whose HTTP/1.1 head announces no body) to a JAX-RS resource go from Netty's decoders straight
+         * into RESTEasy Reactive, below Vert.x's HTTP server and router. Everything else (uploads, {@code /q/*}, paths
+         * no resource maps, HTTP/1.1 requests with {@code Expect} or {@code Upgrade}, HTTP/1.0) takes Vert.x's path
+         * as before. HTTP security, CORS, the access log, forwarded headers and
          * {@code quarkus.http.header}/{@code filter} rules run on it as Quarkus runs them. The transport turns it off
          * by itself, and says why at start-up, when the application uses something that path would bypass
          * (compression, same-site cookie rules, Vert.x route filters, ...).
          */
         @WithDefault("true")
         boolean enabled();
+
+        /**
+         * Whether HTTP/1.1 requests take the fast path too (when it is {@link #enabled()}). HTTP/1.1 is what an
+         * ingress or a load balancer in front of the service usually speaks to it. {@code false} leaves every
+         * HTTP/1.x request to Vert.x's path, HTTP/2 keeps the fast path.
+         */
+        @WithDefault("true")
+        boolean http1();
 
         /**
          * Access-log lines of fast-path requests ({@code quarkus.http.access-log.enabled}) waiting for the thread that

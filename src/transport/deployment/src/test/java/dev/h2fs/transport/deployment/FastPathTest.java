@@ -60,16 +60,21 @@ class FastPathTest {
     }
 
     @Test
-    void http11AndUnmappedPathsStayOnVertx() throws Exception {
+    void http11RequestsTakeTheFastPathUnmappedPathsStayOnVertx() throws Exception {
         TransportServer server = lifecycle.server();
         int port = server.boundAddress().getPort();
         long before = served(server);
         try (H2cClient http1 = H2cClient.http1(port); H2cClient h2 = H2cClient.priorKnowledge(port)) {
-            assertEquals(200, http1.get("/thread/non-blocking").status());
+            H2cClient.Answer answer = http1.get("/thread/non-blocking");
+            assertEquals(200, answer.status());
+            assertEquals(HttpVersion.HTTP_1_1, answer.version());
+            assertTrue(answer.body().startsWith("h2fs-worker-"), "ran on " + answer.body());
             assertEquals(404, h2.get("/no-such-resource").status());
+            assertEquals(404, http1.get("/no-such-resource").status());
             assertEquals(200, h2.get("/q/health/live").status());
+            assertEquals(200, http1.get("/q/health/live").status());
         }
-        assertEquals(0, served(server) - before);
+        assertEquals(1, served(server) - before, "the HTTP/1.1 REST request");
     }
 
     static long served(TransportServer server) {

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -18,10 +19,10 @@ import io.netty.handler.codec.http.LastHttpContent;
  * the last byte of its response has been written; a connection told to {@link #drain} closes as soon as none is
  * in flight.
  * <p>
- * Sits just before Vert.x's connection handler ({@code "handler"}) so that it sees the response's
- * {@link LastHttpContent} on its way out. Thread: the connection's loop only.
+ * Sits just before Vert.x's connection handler ({@code "handler"}), or before the REST fast path's HTTP/1.1 handler,
+ * so that it sees the response's {@link LastHttpContent} on its way out. Thread: the connection's loop only.
  */
-final class Http1ResponseTracker extends ChannelDuplexHandler {
+public final class Http1ResponseTracker extends ChannelDuplexHandler {
 
     static final String NAME = "h2fs-http1-tracker";
     /** Longest wait of a close asked from above for the response in flight. */
@@ -43,12 +44,34 @@ final class Http1ResponseTracker extends ChannelDuplexHandler {
         return tracker;
     }
 
-    /** A request was handed to the router. */
-    void requestStarted() {
+    /**
+     * The tracker of a connection whose requests do not all go through the router (the REST fast path's HTTP/1.1
+     * connection), installed before the handler named {@code next} so that it sees that handler's responses too.
+     */
+    public static Http1ResponseTracker installBefore(ChannelPipeline pipeline, String next) {
+        Http1ResponseTracker tracker = (Http1ResponseTracker) pipeline.get(NAME);
+        if (tracker == null) {
+            tracker = new Http1ResponseTracker();
+            pipeline.addBefore(next, NAME, tracker);
+        }
+        return tracker;
+    }
+
+    /** A request was handed to the router, or taken by the fast path. */
+    public void requestStarted() {
         inFlight++;
     }
 
-    boolean isDraining() {
+    /**
+     * A request the fast path took goes to the router after all, which counts it again: this count is taken back
+     * (no close follows from it: the request is still to be answered).
+     */
+    public void requestWithdrawn() {
+        inFlight--;
+    }
+
+    /** @return whether the connection is to close once its responses in flight are written */
+    public boolean isDraining() {
         return draining;
     }
 

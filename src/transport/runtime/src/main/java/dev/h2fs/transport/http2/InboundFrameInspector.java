@@ -121,6 +121,10 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
         ChannelHandlerContext context = pipeline.context(Http2ConnectionHandler.class);
         if (context == null) {
             mode = Mode.HTTP1;
+            StreamTakeover takeover = pipeline.channel().attr(StreamTakeover.KEY).get();
+            if (takeover != null) {
+                takeover.installHttp1(pipeline);
+            }
             return;
         }
         http2Context = context;

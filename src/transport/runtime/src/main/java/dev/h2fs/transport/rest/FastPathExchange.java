@@ -39,12 +39,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.quarkus.resteasy.reactive.server.runtime.ResteasyReactiveSecurityContext;
 import io.quarkus.resteasy.reactive.server.runtime.observability.ObservabilityHandler;
@@ -58,20 +56,22 @@ import io.vertx.ext.web.RoutingContext;
 import dev.h2fs.transport.body.DirectResponse;
 
 /**
- * One REST request on the fast path: RESTEasy Reactive's request context, reading the request from the HTTP/2
- * HEADERS Netty decoded and writing the response through the connection's {@code Http2ConnectionEncoder}, with no
- * Vert.x request, response, router or routing context in between. Modelled on RESTEasy Reactive's
+ * One REST request on the fast path: RESTEasy Reactive's request context, reading the request from the headers Netty
+ * decoded (an HTTP/2 HEADERS frame, or an HTTP/1.1 request head) and writing the response through its
+ * {@link FastPathStream} (the connection's {@code Http2ConnectionEncoder}, or the HTTP/1.1 encoder), with no Vert.x
+ * request, response, router or routing context in between. Modelled on RESTEasy Reactive's
  * {@code VertxResteasyReactiveRequestContext}; what Quarkus's subclass adds is redone here: the CDI request context
  * lives in a duplicated Vert.x context of its own (as each Vert.x request's does), the URI template Quarkus's
  * observability handler would put in the routing context is kept for the metrics, and a path no resource maps goes
  * back to Vert.x ({@link #resumeExternalProcessing}).
  * <p>
- * The request has no body (its HEADERS ended the stream), so reading it is reading headers.
+ * The request has no body (its HEADERS ended the stream; its HTTP/1.1 head announced none), so reading it is reading
+ * headers.
  * <p>
  * Failure policy: a client reset (or a closed connection) ends only this exchange: its close handlers run, writes
  * after it are dropped and their buffers released, and the metrics record status {@code RESET}. Aborting a response
  * whose head has gone out ({@code closeConnection}, which Vert.x implements by closing the whole connection) resets
- * this stream only.
+ * this HTTP/2 stream only; over HTTP/1.1 the connection closes, as there is no other way to tell the client.
  * <p>
  * Thread: RESTEasy runs the request one step at a time, on the connection's loop or on a worker thread; every Netty
  * call is made on the loop ({@link #onLoop}); the stream-closed callback comes from the loop.
@@ -85,11 +85,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** Set or removed by Quarkus's forwarded-header wrapper. */
     private static final AsciiString X_FORWARDED_TRUSTED_PROXY = AsciiString.cached("x-forwarded-trusted-proxy");
 
-    private static final AsciiString[] FORBIDDEN_IN_HTTP2 = { HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection") };
-
-    private final FastPathConnection connection;
-    private final Http2Stream stream;
+    private final FastPathStream stream;
     private final Http2Headers request;
     private final CharSequence target; // :path, :scheme, :authority as received
     private final CharSequence scheme;
@@ -107,6 +103,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private int status = 200;
     private Consumer<ResteasyReactiveRequestContext> preCommit;
     private boolean committing;
+    private boolean chunked;
     private volatile boolean committed;
     private volatile boolean ended;
     private boolean headWritten; // loop only
@@ -124,12 +121,16 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private CharSequence receivedTrustedProxy;
     private Object trace;
 
-    FastPathExchange(RestFastPath app, FastPathConnection connection, Http2Stream stream, Http2Headers request,
-            String method, String path, String query, Context vertxContext) {
+    /**
+     * @param stream the protocol side: where the response goes
+     * @param request the request's headers, with its pseudo-headers (over HTTP/1.1: {@code :method} and {@code :path}
+     *        only, the names in lower case)
+     */
+    FastPathExchange(RestFastPath app, FastPathStream stream, Http2Headers request, String method, String path,
+            String query, Context vertxContext) {
         super(app.deployment(), app.deployment().getThreadSetupAction(), app.initialChain(),
                 app.deployment().getAbortHandlerChain());
         this.app = app;
-        this.connection = connection;
         this.stream = stream;
         this.request = request;
         this.target = request.path();
@@ -144,7 +145,12 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     }
 
     int streamId() {
-        return stream.id();
+        return stream.streamId();
+    }
+
+    /** @return the protocol side of this exchange */
+    FastPathStream stream() {
+        return stream;
     }
 
     /** @return whether the stream has closed (reset, or the connection's end); any thread */
@@ -192,10 +198,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (pseudoHeadersRemoved) {
             restorePseudoHeaders();
         }
-        onLoop(() -> {
-            stream.removeProperty(connection.exchangeKey);
-            connection.handBack(stream.id(), request);
-        });
+        onLoop(stream::handBack);
     }
 
     boolean handedBack() {
@@ -276,15 +279,11 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     }
 
     boolean tls() {
-        return connection.tls;
+        return stream.tls();
     }
 
     Channel channel() {
-        return connection.context.channel();
-    }
-
-    FastPathConnection connection() {
-        return connection;
+        return stream.channel();
     }
 
     Context vertxContext() {
@@ -305,7 +304,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     @Override
     protected EventLoop getEventLoop() {
-        return connection.context.channel().eventLoop();
+        return stream.channel().eventLoop();
     }
 
     @Override
@@ -355,7 +354,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (app.identityAssociation() != null) {
             return new ResteasyReactiveSecurityContext(routing());
         }
-        boolean secure = connection.tls;
+        boolean secure = stream.tls();
         return new SecurityContext() {
             @Override
             public Principal getUserPrincipal() {
@@ -545,7 +544,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     /** @return the scheme the request itself carries: {@code :scheme}, else the connection's */
     String ownScheme() {
-        return scheme != null ? scheme.toString() : connection.tls ? "https" : "http";
+        return scheme != null ? scheme.toString() : stream.tls() ? "https" : "http";
     }
 
     /** @return the authority the request itself carries: {@code :authority}, else {@code host} */
@@ -555,8 +554,8 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     }
 
     /**
-     * RESTEasy calls this to abort a response whose head is out. Vert.x closes the whole connection; here only this
-     * stream ends (RST_STREAM INTERNAL_ERROR), the connection's other streams are not affected.
+     * RESTEasy calls this to abort a response whose head is out. Vert.x closes the whole connection; over HTTP/2 only
+     * this stream ends here (RST_STREAM INTERNAL_ERROR), the connection's other streams are not affected.
      */
     @Override
     public void closeConnection() {
@@ -720,7 +719,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     @Override
     public ServerHttpResponse setChunked(boolean chunked) {
-        return this; // HTTP/2 frames the body itself
+        if (!committed) {
+            this.chunked = chunked; // HTTP/1.1 only: HTTP/2 frames the body itself
+        }
+        return this;
     }
 
     @Override
@@ -803,14 +805,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     @Override
     public boolean isWriteQueueFull() {
-        if (streamGone) {
-            return false;
-        }
-        try {
-            return !connection.encoder.flowController().isWritable(stream);
-        } catch (RuntimeException streamJustClosed) {
-            return false;
-        }
+        return !streamGone && !stream.writable();
     }
 
     @Override
@@ -818,13 +813,13 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         drainHandler = onDrain;
         onLoop(() -> {
             if (!windowOpenOrGone()) {
-                connection.awaitWindow(this);
+                stream.awaitWritable(this);
             }
         });
         return this;
     }
 
-    /** Vert.x's {@code reset()}: RST_STREAM with NO_ERROR. */
+    /** Vert.x's {@code reset()}: RST_STREAM with NO_ERROR (HTTP/1.1: the connection closes). */
     @Override
     public void reset() {
         reset(Http2Error.NO_ERROR.code());
@@ -834,8 +829,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     public void reset(long code) {
         onLoop(() -> {
             if (!streamGone) {
-                connection.http2.resetStream(connection.context, stream.id(), code, connection.context.newPromise());
-                flush();
+                stream.abort(code);
             }
         });
     }
@@ -862,26 +856,17 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 }
                 return;
             }
-            boolean hasBody = body != null && body.isReadable();
-            if (body != null && !hasBody) {
-                body.release();
+            ByteBuf last = body;
+            if (last != null && !last.isReadable()) {
+                last.release();
+                last = null;
             }
-            // A head not yet sent ends the stream itself when there is no body; otherwise a DATA frame ends it.
-            boolean endedByHead = false;
-            if (!headWritten) {
-                if (needsContentLength()) {
-                    response.setLong(HttpHeaderNames.CONTENT_LENGTH, hasBody ? body.readableBytes() : 0);
-                }
-                writeHead(!hasBody);
-                endedByHead = !hasBody;
-            }
-            if (!endedByHead) {
-                bodyBytes += hasBody ? body.readableBytes() : 0;
-                connection.encoder.writeData(connection.context, stream.id(), hasBody ? body : Unpooled.EMPTY_BUFFER,
-                        0, true, connection.context.newPromise());
-            }
-            connection.worker.served(method, template, path, status, System.nanoTime() - startNanos);
-            flush();
+            bodyBytes += last == null ? 0 : last.readableBytes();
+            // Counted first: a client may see the end (and the connection's, without keep-alive) before this returns.
+            stream.worker().served(method, template, path, status, System.nanoTime() - startNanos);
+            stream.end(headWritten ? -1 : status, response, last, chunked);
+            headWritten = true;
+            stream.flush();
         });
     }
 
@@ -895,17 +880,15 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         onLoop(() -> {
             if (gone()) {
                 data.release();
-                done.accept(new IOException("stream " + stream.id() + " closed"));
+                done.accept(new IOException("stream " + stream.streamId() + " closed"));
                 return;
             }
-            if (!headWritten) {
-                writeHead(false);
-            }
             bodyBytes += data.readableBytes();
-            ChannelPromise promise = connection.context.newPromise();
+            ChannelPromise promise = stream.channel().newPromise();
             promise.addListener(written -> done.accept(written.isSuccess() ? null : written.cause()));
-            connection.encoder.writeData(connection.context, stream.id(), data, 0, false, promise);
-            flush();
+            stream.write(headWritten ? -1 : status, response, data, chunked, promise);
+            headWritten = true;
+            stream.flush();
         });
     }
 
@@ -915,7 +898,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
      *         connection error)
      */
     private boolean gone() {
-        return streamGone || !connection.context.channel().isActive();
+        return streamGone || stream.gone();
     }
 
     /** Runs the pre-commit listener once; the status and headers are fixed from then on. */
@@ -929,33 +912,6 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             } finally {
                 committed = true;
             }
-        }
-    }
-
-    private boolean needsContentLength() {
-        return !"HEAD".equals(method) && status != 304 && !response.contains(HttpHeaderNames.CONTENT_LENGTH);
-    }
-
-    /** As Vert.x's HTTP/2 response: the status, and the headers some statuses must not carry. */
-    private void writeHead(boolean endStream) {
-        headWritten = true;
-        response.status(HttpResponseStatus.valueOf(status).codeAsText());
-        for (AsciiString forbidden : FORBIDDEN_IN_HTTP2) {
-            response.remove(forbidden);
-        }
-        if (status == 204 || status / 100 == 1) {
-            response.remove(HttpHeaderNames.CONTENT_LENGTH);
-        } else if (status == 205) {
-            response.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        }
-        connection.encoder.writeHeaders(connection.context, stream.id(), response, 0, endStream,
-                connection.context.newPromise());
-    }
-
-    /** Writes made while the connection's read is being decoded are flushed by Netty when the read completes. */
-    private void flush() {
-        if (!connection.decoding()) {
-            connection.http2.flush(connection.context);
         }
     }
 
@@ -973,9 +929,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** The stream closed: normally after the response, or by a reset or the connection's end. */
     void onStreamClosed() {
         streamGone = true;
-        connection.forget(this);
+        stream.forget(this);
         if (!ended) {
-            connection.worker.reset(method, template, path, System.nanoTime() - startNanos);
+            stream.worker().reset(method, template, path, System.nanoTime() - startNanos);
         }
         List<Runnable> handlers;
         synchronized (this) {
@@ -998,7 +954,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (streamGone) {
             return true;
         }
-        if (!connection.encoder.flowController().isWritable(stream)) {
+        if (!stream.writable()) {
             return false;
         }
         runDrainHandler();

@@ -31,7 +31,7 @@ import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
  * Vert.x's view of a fast-path request, for {@link FastPathRoutingContext}: headers, method, URI, scheme, host,
- * addresses and TLS session of the HTTP/2 stream; the request has no body (its HEADERS ended the stream). Cookies are
+ * addresses and TLS session of the HTTP/2 stream or HTTP/1.1 request; the request has no body. Cookies are
  * not parsed here (code that needs one reads the {@code Cookie} header, as SmallRye JWT's mechanism does).
  * <p>
  * It extends Vert.x's internal request type because Quarkus REST casts to it to keep the URI template in the
@@ -75,12 +75,12 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public SocketAddress remoteAddress() {
-        return exchange.connection().remoteAddress();
+        return exchange.stream().remoteAddress();
     }
 
     @Override
     public SocketAddress localAddress() {
-        return exchange.connection().localAddress();
+        return exchange.stream().localAddress();
     }
 
     @Override
@@ -91,7 +91,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public int id() {
-        return exchange.streamId(); // as Vert.x's HTTP/2 request: the stream
+        return Math.max(exchange.streamId(), 0); // as Vert.x's requests: the HTTP/2 stream, 0 over HTTP/1.x
     }
 
     @Override
@@ -313,6 +313,6 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public HttpVersion version() {
-        return HttpVersion.HTTP_2;
+        return exchange.stream().version();
     }
 }

@@ -35,8 +35,8 @@ import io.vertx.ext.web.RoutingContext;
 import dev.h2fs.transport.TransportConfig;
 
 /**
- * The REST fast path of one application start: body-less HTTP/2 REST requests go from Netty's HTTP/2 decoder straight
- * into RESTEasy Reactive's handler chain ({@link FastPathExchange}), below Vert.x's HTTP server, router and Quarkus's
+ * The REST fast path of one application start: body-less HTTP/2 and HTTP/1.1 REST requests go from Netty's decoders
+ * straight into RESTEasy Reactive's handler chain ({@link FastPathExchange}), below Vert.x's HTTP server, router and Quarkus's
  * root handler. The chain is the one Quarkus REST runs ({@code MatrixParamHandler}, the pre-match handlers, then
  * {@link RestInitialHandler} over the application's {@link Deployment}), so resource matching, filters, exception
  * mappers, content negotiation and {@code @Context} injection are RESTEasy's own.
@@ -74,10 +74,12 @@ public final class RestFastPath {
     private final boolean recordStartTime;
     private final FastPathTracing tracing;
     private final QuarkusErrorHandler errorHandler;
+    private final boolean http1;
 
     private RestFastPath(Deployment deployment, String nonApplicationRoot, FastPathMetrics metrics,
             RouteFilters filters, CurrentIdentityAssociation identityAssociation, FastPathAccessLog accessLog,
-            boolean recordStartTime, FastPathTracing tracing, QuarkusErrorHandler errorHandler) {
+            boolean recordStartTime, FastPathTracing tracing, QuarkusErrorHandler errorHandler, boolean http1) {
+        this.http1 = http1;
         this.tracing = tracing;
         this.errorHandler = errorHandler;
         this.deployment = deployment;
@@ -165,8 +167,9 @@ public final class RestFastPath {
         FastPathMetrics metrics = recordMetrics ? openMetrics() : null;
         RouteFilters filters = new RouteFilters(chain);
         FastPathTracing tracing = FastPathTracing.of(vertx, tracingPolicy);
-        LOG.infof("h2fs transport REST fast path on: body-less HTTP/2 REST requests go straight to RESTEasy Reactive"
+        LOG.infof("h2fs transport REST fast path on: body-less %s REST requests go straight to RESTEasy Reactive"
                 + " (h2fs.transport.fast-path.enabled=false turns it off)%s%s%s",
+                config.http1() ? "HTTP/2 and HTTP/1.1" : "HTTP/2 (not HTTP/1.1: h2fs.transport.fast-path.http1=false)",
                 filters.isEmpty() ? "" : "; what it runs first, as Quarkus does: " + filters.names(),
                 tracing == null ? "" : "; traced by Vert.x's tracer (OpenTelemetry)",
                 metrics == null ? "; HTTP server metrics are off" : "");
@@ -174,7 +177,8 @@ public final class RestFastPath {
                 findIdentityAssociation(), accessLog, http.recordRequestStartTime(), tracing,
                 // As Quarkus's router's last failure handler (dev mode, with its decorated stacks, never gets here).
                 new QuarkusErrorHandler(LaunchMode.current().isDevOrTest(), false,
-                        http.unhandledErrorContentTypeDefault())));
+                        http.unhandledErrorContentTypeDefault()),
+                config.http1()));
     }
 
     private static void addIfPresent(List<Handler<RoutingContext>> chain, Handler<RoutingContext> handler) {
@@ -269,6 +273,11 @@ public final class RestFastPath {
 
     Deployment deployment() {
         return deployment;
+    }
+
+    /** @return whether HTTP/1.1 requests take the fast path too */
+    boolean servesHttp1() {
+        return http1;
     }
 
     ServerRestHandler[] initialChain() {
