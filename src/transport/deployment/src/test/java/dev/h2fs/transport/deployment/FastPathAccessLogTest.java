@@ -29,8 +29,6 @@ class FastPathAccessLogTest {
     static final QuarkusUnitTest TEST = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(ThreadResource.class, H2cClient.class, AccessLogLines.class))
             .overrideConfigKey("h2fs.transport.port", "0")
-            // HTTP/1.1 requests are the Vert.x path's reference here
-            .overrideConfigKey("h2fs.transport.fast-path.http1", "false")
             .overrideConfigKey("h2fs.transport.threads", "1")
             .overrideConfigKey("quarkus.http.access-log.enabled", "true")
             .overrideConfigKey("quarkus.http.access-log.pattern", "combined")
@@ -49,15 +47,22 @@ class FastPathAccessLogTest {
                 H2cClient http1 = H2cClient.http1(port)) {
             h2.get("/thread/non-blocking?q=1", "Referer", "https://example.org/", "User-Agent", "parity/1");
             String fast = log.next();
-            http1.get("/thread/non-blocking?q=1", "Referer", "https://example.org/", "User-Agent", "parity/1");
+            // Content-Length: 0 announces a body: Vert.x's path serves the request, the reference
+            http1.get("/thread/non-blocking?q=1", "Referer", "https://example.org/", "User-Agent", "parity/1",
+                    "Content-Length", "0");
             String vertx = log.next();
+            http1.get("/thread/non-blocking?q=1", "Referer", "https://example.org/", "User-Agent", "parity/1");
+            String fastHttp1 = log.next();
             assertNotNull(fast, "the fast path wrote a line");
             assertNotNull(vertx, "Vert.x's path wrote a line");
             assertTrue(fast.contains("\"GET /thread/non-blocking?q=1 HTTP/2\" 200 "), fast);
             assertTrue(fast.endsWith(" \"https://example.org/\" \"parity/1\""), fast);
             assertEquals(comparable(vertx), comparable(fast));
+            assertTrue(fastHttp1.contains("\"GET /thread/non-blocking?q=1 HTTP/1.1\" 200 "), fastHttp1);
+            assertEquals(vertx.replaceAll("\\[[^]]*]", "[time]"), fastHttp1.replaceAll("\\[[^]]*]", "[time]"),
+                    "HTTP/1.1 on both paths");
         }
-        assertEquals(before + 1, server.fastPathServed(0));
+        assertEquals(before + 2, server.fastPathServed(0), "h2c and the HTTP/1.1 request without a body");
         FunctionCounter dropped = Metrics.globalRegistry.find("h2fs.transport.access.log.dropped").functionCounter();
         assertNotNull(dropped, "lines dropped by the hand-off are a meter");
         assertEquals(0.0, dropped.count(), "no line dropped");
