@@ -1,7 +1,7 @@
 package dev.h2fs.files.attack;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /** Reads the transport's guard counters (server side), so a test can tell which defence closed a connection. */
 final class GuardCounters {

@@ -16,8 +16,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * A client sends a hundred requests and hangs up before the server has read them (what a load generator does when its

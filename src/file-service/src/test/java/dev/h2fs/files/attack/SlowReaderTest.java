@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.h2fs.files.TestFiles;
-import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Zero-window and non-reading clients against {@code h2fs.transport.guard.write-stall-timeout} (2 s in

@@ -23,7 +23,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Slowloris: request heads, HTTP/2 prefaces and HTTP/2 header blocks (HEADERS, CONTINUATION) trickled one byte every

@@ -11,12 +11,12 @@ import io.vertx.core.http.HttpServerOptions;
  * <p>
  * Thread: any (pure function).
  */
-final class HttpProtocolOptions {
+public final class HttpProtocolOptions {
 
     private HttpProtocolOptions() {
     }
 
-    static HttpServerOptions from(TransportConfig config) {
+    public static HttpServerOptions from(TransportConfig config) {
         TransportConfig.Http2 http2 = config.http2();
         Http2Settings settings = new Http2Settings()
                 .setMaxConcurrentStreams(http2.maxConcurrentStreams())

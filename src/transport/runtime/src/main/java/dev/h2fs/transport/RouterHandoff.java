@@ -16,12 +16,12 @@ import io.vertx.core.http.HttpVersion;
  * <p>
  * Thread: any worker loop; stateless apart from the immutable limit.
  */
-final class RouterHandoff implements Handler<HttpServerRequest> {
+public final class RouterHandoff implements Handler<HttpServerRequest> {
 
     private final long maxBodySize;
 
     /** @param maxBodySize largest {@code Content-Length} accepted, in bytes */
-    RouterHandoff(long maxBodySize) {
+    public RouterHandoff(long maxBodySize) {
         this.maxBodySize = maxBodySize;
     }
 

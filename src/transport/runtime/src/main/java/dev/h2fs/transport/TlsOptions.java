@@ -24,7 +24,7 @@ import io.vertx.core.net.SSLEngineOptions;
  * <p>
  * Thread: any (pure functions).
  */
-final class TlsOptions {
+public final class TlsOptions {
 
     /** TLS 1.2 for the clients that still need it, 1.3 for the rest; nothing older (RFC 8996). */
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -33,7 +33,7 @@ final class TlsOptions {
     }
 
     /** Adds TLS with ALPN to {@code options}; a no-op in run mode {@code h2c}. */
-    static HttpServerOptions apply(TransportConfig config, HttpServerOptions options) {
+    public static HttpServerOptions apply(TransportConfig config, HttpServerOptions options) {
         if (config.runMode() != RunMode.H2) {
             return options;
         }
@@ -77,7 +77,7 @@ final class TlsOptions {
     }
 
     /** @return the engine's name for the start-up line: {@code OpenSSL (BoringSSL)} or {@code JDK} */
-    static String describe(HttpServerOptions options) {
+    public static String describe(HttpServerOptions options) {
         return options.getSslEngineOptions() instanceof OpenSSLEngineOptions
                 ? "OpenSSL (" + OpenSsl.versionString()
                         + ")"

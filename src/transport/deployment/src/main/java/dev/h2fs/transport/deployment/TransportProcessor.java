@@ -27,10 +27,10 @@ import io.quarkus.vertx.http.deployment.NonApplicationRootPathBuildItem;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.h2fs.transport.AcceptorLivenessCheck;
-import dev.h2fs.transport.TransportLifecycle;
-import dev.h2fs.transport.TransportReadinessCheck;
-import dev.h2fs.transport.TransportRecorder;
+import dev.h2fs.transport.quarkus.AcceptorLivenessCheck;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportReadinessCheck;
+import dev.h2fs.transport.quarkus.TransportRecorder;
 
 /**
  * Build steps of the h2fs transport extension.

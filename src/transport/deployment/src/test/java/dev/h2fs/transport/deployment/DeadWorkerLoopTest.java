@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
-import dev.h2fs.transport.TransportReadinessCheck;
 import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportReadinessCheck;
 
 /**
  * A worker whose loop has died: the balancer stops choosing it (its queue counts as full), so every new connection is

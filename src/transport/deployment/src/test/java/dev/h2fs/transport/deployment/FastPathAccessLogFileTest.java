@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * The access log to a file of its own keeps the fast path, and its lines go to Quarkus's own writer of that file:

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * CORS keeps the fast path: Quarkus's CORS filter runs on it before RESTEasy. An allowed origin's request is served on

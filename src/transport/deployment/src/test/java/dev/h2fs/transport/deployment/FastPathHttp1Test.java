@@ -18,9 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.common.annotation.NonBlocking;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.deployment.Http1Replies.Reply;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Body-less HTTP/1.1 REST requests take the fast path too, on keep-alive connections, pipelined or not: answered in the

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Safe by construction: an application whose cookies Quarkus rewrites ({@code quarkus.http.same-site-cookie.*}) must

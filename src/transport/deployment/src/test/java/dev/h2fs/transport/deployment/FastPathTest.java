@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.core.http.HttpVersion;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * The REST fast path's hook: body-less h2c REST requests are answered by the transport itself, on its worker loops

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * A GET method that takes Vert.x's {@code RoutingContext} keeps the fast path off (it would get null there): the

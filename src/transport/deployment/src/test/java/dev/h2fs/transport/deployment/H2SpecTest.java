@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * h2spec 2.2.0 in strict mode against the transport in h2c (prior knowledge): every case passes. The cases Netty's

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * h2spec 2.2.0 in strict mode over TLS with the JDK engine ({@code h2fs.transport.tls.engine=jdk}, what {@code auto}

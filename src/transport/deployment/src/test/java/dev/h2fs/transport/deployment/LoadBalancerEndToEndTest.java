@@ -18,9 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * The balancer end to end, with queues of capacity 1: while workers are held busy, connections make the balancer

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.core.http.HttpVersion;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportMode;
 import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.NettyTransport;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Without native epoll (forced here by {@code native-transport=false}, as on macOS) the transport runs on NIO, says

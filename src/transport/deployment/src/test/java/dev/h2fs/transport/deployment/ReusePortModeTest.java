@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.core.http.HttpVersion;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.TransportMode;
 import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.NettyTransport;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * {@code mode=reuseport}: one {@code SO_REUSEPORT} listener per worker on native epoll; HTTP/1.1 and h2c are served on

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.core.http.StreamResetException;
 
-import dev.h2fs.transport.TransportLifecycle;
 import dev.h2fs.transport.http2.StreamBudget;
 import dev.h2fs.transport.loop.Worker;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * Many connections, each within its own stream limit, together holding more streams than the worker's heap budget

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.netty.channel.EventLoop;
 import io.quarkus.test.QuarkusUnitTest;
 
-import dev.h2fs.transport.AcceptorLivenessCheck;
-import dev.h2fs.transport.TransportLifecycle;
-import dev.h2fs.transport.TransportReadinessCheck;
 import dev.h2fs.transport.TransportServer;
+import dev.h2fs.transport.quarkus.AcceptorLivenessCheck;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportReadinessCheck;
 
 /**
  * Health through the transport: readiness and liveness are UP on a healthy transport; readiness goes DOWN while a

@@ -22,7 +22,7 @@ import io.quarkus.test.QuarkusUnitTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.vertx.core.http.HttpVersion;
 
-import dev.h2fs.transport.TransportLifecycle;
+import dev.h2fs.transport.quarkus.TransportLifecycle;
 
 /**
  * HTTP/1.1, h2c with prior knowledge and h2c upgrade, all on the transport's one port, served by Quarkus REST on the

@@ -1,4 +1,6 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
+
+import dev.h2fs.transport.TransportServer;
 
 /**
  * Dev mode: holds the one {@link TransportServer} that outlives application restarts. A restart asking for the same

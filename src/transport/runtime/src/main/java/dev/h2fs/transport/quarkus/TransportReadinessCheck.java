@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.h2fs.transport.TransportConfig;
+import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.Worker;
 
 /**

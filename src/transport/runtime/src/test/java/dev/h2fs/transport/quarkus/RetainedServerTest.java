@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +21,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 
+import dev.h2fs.transport.TransportMode;
+import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**

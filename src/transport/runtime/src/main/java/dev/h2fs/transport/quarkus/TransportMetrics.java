@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.loop.ConnectionLimit;
 import dev.h2fs.transport.loop.Worker;
 

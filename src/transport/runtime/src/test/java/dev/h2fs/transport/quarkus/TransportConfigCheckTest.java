@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +25,8 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.WithDefault;
+
+import dev.h2fs.transport.TransportConfig;
 
 /**
  * {@link TransportConfigCheck} against configurations built from property strings by a small test double (see

@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;

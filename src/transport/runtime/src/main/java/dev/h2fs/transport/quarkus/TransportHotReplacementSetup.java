@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import io.quarkus.dev.spi.HotReplacementContext;
 import io.quarkus.dev.spi.HotReplacementSetup;

@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import java.net.URI;
 import java.time.Duration;
@@ -27,6 +27,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
+import dev.h2fs.transport.HttpProtocolOptions;
+import dev.h2fs.transport.RouterHandoff;
+import dev.h2fs.transport.RunMode;
+import dev.h2fs.transport.TlsOptions;
+import dev.h2fs.transport.TransportConfig;
+import dev.h2fs.transport.TransportServer;
 import dev.h2fs.transport.drain.DrainingHandoff;
 import dev.h2fs.transport.guard.GuardLimits;
 import dev.h2fs.transport.http2.StreamAdmission;

@@ -1,4 +1,4 @@
-package dev.h2fs.transport;
+package dev.h2fs.transport.quarkus;
 
 import java.math.BigInteger;
 import java.time.Duration;
@@ -9,6 +9,8 @@ import java.util.Set;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.MemorySize;
+
+import dev.h2fs.transport.TransportConfig;
 
 /**
  * Checks the range of every count, size and duration in {@link TransportConfig} before the transport uses any of them.
