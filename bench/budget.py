@@ -4,7 +4,8 @@
     bench/budget.py --req-per-s R1,R2 [--cpu-pct 100] NAME=FILE.collapsed [NAME=FILE.collapsed ...]
 
 Each sample is charged to the layer of the frame it was taken in (self time): the kernel, TLS, the HTTP/2 codec,
-HPACK, the HTTP/1.1 codec, buffers and promises, the rest of Netty, Vert.x, RESTEasy Reactive, Quarkus, ours
+HPACK, the HTTP/1.1 codec, buffers and promises, the rest of Netty, Vert.x, RESTEasy Reactive, Quarkus, metrics
+(Micrometer, Prometheus), ours
 (dev.h2fs), the JDK, GC and the rest of the JVM. With the server's req/s and CPU share over the profiled run, a
 layer's share becomes µs per request. Prints a markdown table, one column per file. Standard library only.
 """
@@ -13,7 +14,7 @@ import collections
 
 LAYERS = [
     "kernel", "TLS", "HTTP/2 codec", "HPACK", "HTTP/1.1 codec", "buffers, promises", "Netty (pipeline, loop)",
-    "Vert.x", "RESTEasy Reactive", "Quarkus", "ours (dev.h2fs)", "JDK", "GC", "JVM, JIT, other",
+    "Vert.x", "RESTEasy Reactive", "Quarkus", "metrics", "ours (dev.h2fs)", "JDK", "GC", "JVM, JIT, other",
 ]
 
 
@@ -25,6 +26,10 @@ def layer(frames):
     if top.endswith("_[k]"):
         return "kernel"
     t = top.replace(".", "/")
+    if "tcnative" in top or "libcrypto" in top or "libssl" in top:
+        return "TLS"  # OpenSSL inside netty-tcnative's library (its symbols are not resolved)
+    if t.startswith(("io/prometheus/", "io/micrometer/")):
+        return "metrics"
     if t.startswith(("io/netty/handler/ssl", "sun/security/ssl", "io/netty/internal/tcnative", "com/sun/crypto",
                      "sun/security/provider")) or top.startswith(("EVP_", "aes", "ssl", "SSL_", "tls", "CRYPTO_",
                                                                    "gcm", "sha", "ossl")):
@@ -45,7 +50,7 @@ def layer(frames):
         return "Vert.x"
     if t.startswith("org/jboss/resteasy/"):
         return "RESTEasy Reactive"
-    if t.startswith(("io/quarkus/", "io/smallrye/", "io/micrometer/", "io/opentelemetry/")):
+    if t.startswith(("io/quarkus/", "io/smallrye/", "io/opentelemetry/")):
         return "Quarkus"
     if t.startswith("dev/h2fs/"):
         return "ours (dev.h2fs)"
