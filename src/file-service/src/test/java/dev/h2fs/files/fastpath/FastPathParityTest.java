@@ -3,6 +3,7 @@ package dev.h2fs.files.fastpath;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +154,30 @@ public class FastPathParityTest {
                 assertTrue(ERROR_ID.matcher(reply.body()).find(), reply.body());
             }
         }
+    }
+
+    /**
+     * Attack: response splitting. A value reflected into a response header with a line break in it would end the
+     * header block over HTTP/1.1 and let the rest of the value be read as headers or a second response. The fast path
+     * refuses to set it (Vert.x's header check) and answers the failure as any other: 500, Quarkus's error page,
+     * nothing of the value on the wire. (Vert.x's path, Quarkus 3.33, refuses it inside its response's end, after the
+     * response counts as written, and never answers: the client waits for the idle timeout. So this compares the fast
+     * path's answer with the error page of an unmapped exception, not with Vert.x's.)
+     */
+    @Test
+    void responseSplittingThroughAReflectedHeaderIsRefusedWithA500OnTheFastPath() throws Exception {
+        Assumptions.assumeTrue(fastPathOn(), "Vert.x's path does not answer such a request");
+        String uri = "/parity/reflect?v=a%0d%0ax-injected:%20yes%0d%0a%0d%0aHTTP/1.1%20200%20OK";
+        for (ParityClient client : List.of(http1FastPath(), h2c())) {
+            Reply reply = client.send(HttpMethod.GET, uri, "Accept", "text/plain");
+            assertEquals(500, reply.status(), reply.toString());
+            assertNull(reply.header("x-injected"), reply.toString());
+            assertNull(reply.header("x-reflected"), reply.toString());
+            assertTrue(ERROR_ID.matcher(reply.body()).find(), reply.body());
+        }
+        assertEquals(200, same("a harmless value is reflected", HttpMethod.GET, "/parity/reflect?v=plain").status());
+        // the connections that carried the refused responses still serve
+        assertEquals(200, http1FastPath().send(HttpMethod.GET, "/parity/reflect?v=again").status());
     }
 
     private static final java.util.regex.Pattern ERROR_ID = java.util.regex.Pattern

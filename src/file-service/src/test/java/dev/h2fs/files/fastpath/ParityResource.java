@@ -62,6 +62,13 @@ public class ParityResource {
                 + " x-echo=" + headers.getHeaderString("X-Echo");
     }
 
+    /** Puts a query parameter into a response header, as careless code does: the door to response splitting. */
+    @GET
+    @Path("reflect")
+    public Response reflect(@QueryParam("v") String value) {
+        return Response.ok("reflected", MediaType.TEXT_PLAIN).header("x-reflected", value).build();
+    }
+
     @GET
     @Path("json-only")
     @Produces(MediaType.APPLICATION_JSON)

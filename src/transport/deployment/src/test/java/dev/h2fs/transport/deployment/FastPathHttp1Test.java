@@ -112,6 +112,35 @@ class FastPathHttp1Test {
         }
     }
 
+    /**
+     * A client that hangs up while its request is served ends that exchange only: the answer that comes later is
+     * dropped (not counted as served), what waited behind it is released, and the next connection is served.
+     */
+    @Test
+    void aClientThatHangsUpWhileItsRequestIsServedEndsOnlyThatExchange() throws Exception {
+        TransportServer server = lifecycle.server();
+        HeldResource.release = new CompletableFuture<>();
+        int arrived = HeldResource.ARRIVED.get();
+        long before = served(server);
+        try (Socket socket = RawHttp.connect(port())) {
+            new Http1Replies(socket).send(Http1Replies.request("GET", "/held") + Http1Replies.request("GET",
+                    "/sequence/1"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (HeldResource.ARRIVED.get() == arrived && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(arrived + 1, HeldResource.ARRIVED.get(), "the held request reached its method");
+        }
+        Thread.sleep(200); // the server sees the hang-up
+        HeldResource.release.complete("too late");
+        try (Socket socket = RawHttp.connect(port())) {
+            Http1Replies replies = new Http1Replies(socket);
+            replies.send(Http1Replies.request("GET", "/sequence/2"));
+            assertEquals("2", replies.next().body());
+        }
+        assertEquals(1, served(server) - before, "only the request of the second connection was answered");
+    }
+
     @Test
     void connectionCloseIsAnsweredThenTheConnectionCloses() throws Exception {
         TransportServer server = lifecycle.server();

@@ -1,8 +1,6 @@
 package dev.h2fs.transport.rest;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,9 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.Principal;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +23,6 @@ import java.util.function.Consumer;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
-import org.jboss.resteasy.reactive.server.spi.ForwardedInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
 import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
 import org.jboss.resteasy.reactive.server.spi.ServerRestHandler;
@@ -38,8 +32,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -49,17 +41,16 @@ import io.quarkus.resteasy.reactive.server.runtime.observability.ObservabilityHa
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
-import io.vertx.ext.web.RoutingContext;
 
 import dev.h2fs.transport.body.DirectResponse;
+import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
- * One REST request on the fast path: RESTEasy Reactive's request context, reading the request from the headers Netty
- * decoded (an HTTP/2 HEADERS frame, or an HTTP/1.1 request head) and writing the response through its
- * {@link FastPathStream} (the connection's {@code Http2ConnectionEncoder}, or the HTTP/1.1 encoder), with no Vert.x
- * request, response, router or routing context in between. Modelled on RESTEasy Reactive's
+ * One REST request on the fast path: RESTEasy Reactive's request context and the response it writes
+ * ({@code ServerHttpResponse}), through its {@link FastPathStream} (the connection's {@code Http2ConnectionEncoder}, or
+ * the HTTP/1.1 encoder); the request side, read from the headers Netty decoded (an HTTP/2 HEADERS frame, or an
+ * HTTP/1.1 request head), is {@link FastPathServerRequest}. No Vert.x request, response, router or routing context
+ * is in between. Modelled on RESTEasy Reactive's
  * {@code VertxResteasyReactiveRequestContext}; what Quarkus's subclass adds is redone here: the CDI request context
  * lives in a duplicated Vert.x context of its own (as each Vert.x request's does), the URI template Quarkus's
  * observability handler would put in the routing context is kept for the metrics, and a path no resource maps goes
@@ -78,22 +69,13 @@ import dev.h2fs.transport.body.DirectResponse;
  */
 final class FastPathExchange extends ResteasyReactiveRequestContext
         implements
-            ServerHttpRequest,
             ServerHttpResponse,
             DirectResponse {
 
-    /** Set or removed by Quarkus's forwarded-header wrapper. */
-    private static final AsciiString X_FORWARDED_TRUSTED_PROXY = AsciiString.cached("x-forwarded-trusted-proxy");
-
     private final FastPathStream stream;
-    private final Http2Headers request;
-    private final CharSequence target; // :path, :scheme, :authority as received
-    private final CharSequence scheme;
-    private final CharSequence authority;
-    private boolean pseudoHeadersRemoved;
+    private final FastPathServerRequest request;
     private final String method;
     private final String path;
-    private final String query;
     private final Context vertxContext;
     private final long startNanos;
     private final Executor contextExecutor;
@@ -102,7 +84,6 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private final Http2Headers response = new DefaultHttp2Headers(true);
     private int status = 200;
     private Consumer<ResteasyReactiveRequestContext> preCommit;
-    private boolean committing;
     private boolean chunked;
     private volatile boolean committed;
     private volatile boolean ended;
@@ -111,14 +92,10 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     private List<Runnable> closeHandlers;
     private volatile Runnable drainHandler;
     private String template;
-    private Map<String, List<String>> queryParams;
     private FastPathRoutingContext routing;
     private volatile boolean handedBack;
     private boolean identitySet;
     private long bodyBytes; // loop only
-    private boolean rewritable;
-    private CharSequence receivedHost;
-    private CharSequence receivedTrustedProxy;
     private Object trace;
 
     /**
@@ -132,13 +109,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 app.deployment().getAbortHandlerChain());
         this.app = app;
         this.stream = stream;
-        this.request = request;
-        this.target = request.path();
-        this.scheme = request.scheme();
-        this.authority = request.authority();
+        this.request = new FastPathServerRequest(this, request, method, path, query);
         this.method = method;
         this.path = path;
-        this.query = query;
         this.vertxContext = vertxContext;
         this.startNanos = System.nanoTime();
         this.contextExecutor = command -> vertxContext.runOnContext(ignored -> command.run());
@@ -177,7 +150,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     /** @return Vert.x Web's routing context of this request, made on first use */
     FastPathRoutingContext routing() {
         if (routing == null) {
-            removePseudoHeaders();
+            request.removePseudoHeaders();
             routing = new FastPathRoutingContext(this, app.filters().handlers(), app.recordsStartTime());
         }
         return routing;
@@ -192,12 +165,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             return;
         }
         handedBack = true;
-        if (rewritable) {
-            restoreRewrittenHeaders();
-        }
-        if (pseudoHeadersRemoved) {
-            restorePseudoHeaders();
-        }
+        request.restoreForHandBack();
         onLoop(stream::handBack);
     }
 
@@ -205,63 +173,23 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return handedBack;
     }
 
-    Http2Headers requestHeaders() {
+    /** @return the request side: what RESTEasy and Vert.x-shaped readers read of the request */
+    FastPathServerRequest request() {
         return request;
     }
 
-    /**
-     * Vert.x's HTTP/2 server takes the pseudo-headers out of a request's headers (they become its method, URI, scheme
-     * and authority); so does the fast path before code that reads Vert.x's request sees them (the route filters,
-     * the access log, the tracer), and RESTEasy then sees the headers as behind Vert.x. A hand-back puts them back.
-     */
-    private void removePseudoHeaders() {
-        pseudoHeadersRemoved = true;
-        request.remove(Http2Headers.PseudoHeaderName.METHOD.value());
-        request.remove(Http2Headers.PseudoHeaderName.PATH.value());
-        request.remove(Http2Headers.PseudoHeaderName.SCHEME.value());
-        request.remove(Http2Headers.PseudoHeaderName.AUTHORITY.value());
+    Http2Headers requestHeaders() {
+        return request.headers();
     }
 
-    private void restorePseudoHeaders() {
-        request.method(method);
-        request.path(target);
-        if (scheme != null) {
-            request.scheme(scheme);
-        }
-        if (authority != null) {
-            request.authority(authority);
-        }
-    }
-
-    /**
-     * Remembers the request's headers that Quarkus's forwarded-header wrapper rewrites ({@code host} and
-     * {@code x-forwarded-trusted-proxy}, which it sets or removes), so that a hand-back gives Vert.x's path the
-     * request the client sent. Before the wrapper runs; on the thread running the filters.
-     */
-    void keepReceivedHeaders() {
-        if (!rewritable) {
-            rewritable = true;
-            receivedHost = request.get(HttpHeaderNames.HOST);
-            receivedTrustedProxy = request.get(X_FORWARDED_TRUSTED_PROXY);
-        }
+    /** @return the routing context if one has been made, else null; any thread */
+    FastPathRoutingContext existingRouting() {
+        return routing;
     }
 
     /** The response headers, which route filters (CORS) may add to before RESTEasy writes the response. */
     Http2Headers responseHeaders() {
         return response;
-    }
-
-    private void restoreRewrittenHeaders() {
-        restore(HttpHeaderNames.HOST, receivedHost);
-        restore(X_FORWARDED_TRUSTED_PROXY, receivedTrustedProxy);
-    }
-
-    private void restore(AsciiString name, CharSequence received) {
-        if (received == null) {
-            request.remove(name);
-        } else {
-            request.set(name, received);
-        }
     }
 
     int statusCode() {
@@ -294,7 +222,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     @Override
     public ServerHttpRequest serverRequest() {
-        return this;
+        return request;
     }
 
     @Override
@@ -447,208 +375,9 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         throw (E) throwable;
     }
 
-    /** What Quarkus's forwarded-header wrapper learnt, for RESTEasy's absolute {@code Location}s. */
-    @Override
-    public ForwardedInfo getForwardedInfo() {
-        return ForwardedInfos.of(vertxContext);
-    }
-
     @Override
     protected void setQueryParamsFrom(String uri) {
-        queryParams = new QueryStringDecoder(uri).parameters();
-    }
-
-    // ---- the request
-
-    @Override
-    public String getRequestHeader(CharSequence name) {
-        CharSequence value = request.get(lowerCase(name));
-        return value == null ? null : value.toString();
-    }
-
-    @Override
-    public Iterable<Map.Entry<String, String>> getAllRequestHeaders() {
-        return entries(request);
-    }
-
-    @Override
-    public List<String> getAllRequestHeaders(String name) {
-        List<CharSequence> values = request.getAll(lowerCase(name));
-        List<String> strings = new ArrayList<>(values.size());
-        for (CharSequence value : values) {
-            strings.add(value.toString());
-        }
-        return strings;
-    }
-
-    @Override
-    public boolean containsRequestHeader(CharSequence name) {
-        return request.contains(lowerCase(name));
-    }
-
-    @Override
-    public String getRequestPath() {
-        return path;
-    }
-
-    @Override
-    public String getRequestMethod() {
-        return method;
-    }
-
-    /** The fast path takes only paths that normalisation leaves unchanged ({@link RestFastPath#takesPath}). */
-    @Override
-    public String getRequestNormalisedPath() {
-        return path;
-    }
-
-    /**
-     * As Quarkus REST's: the request's absolute URI, scheme and authority, which {@code UriInfo} is built from; with
-     * forwarded headers on, those of Quarkus's forwarded-header wrapper ({@link ForwardedRequests}).
-     */
-    @Override
-    public String getRequestAbsoluteUri() {
-        HttpServerRequest forwarded = forwarded();
-        return forwarded != null ? forwarded.absoluteURI() : ownAbsoluteUri();
-    }
-
-    @Override
-    public String getRequestScheme() {
-        HttpServerRequest forwarded = forwarded();
-        return forwarded != null ? forwarded.scheme() : ownScheme();
-    }
-
-    @Override
-    public String getRequestHostAndPort() {
-        HttpServerRequest forwarded = forwarded();
-        if (forwarded == null) {
-            return ownHostAndPort();
-        }
-        HostAndPort authority = forwarded.authority();
-        if (authority == null) {
-            return null;
-        }
-        return authority.port() >= 0 ? authority.host() + ':' + authority.port() : authority.host();
-    }
-
-    private HttpServerRequest forwarded() {
-        FastPathRoutingContext current = routing;
-        return current == null ? null : current.forwarded();
-    }
-
-    /** @return the absolute URI the request itself carries (no forwarded header considered) */
-    String ownAbsoluteUri() {
-        String authority = ownHostAndPort();
-        return ownScheme() + "://" + (authority == null ? "" : authority) + path + (query == null ? "" : "?" + query);
-    }
-
-    /** @return the scheme the request itself carries: {@code :scheme}, else the connection's */
-    String ownScheme() {
-        return scheme != null ? scheme.toString() : stream.tls() ? "https" : "http";
-    }
-
-    /** @return the authority the request itself carries: {@code :authority}, else {@code host} */
-    String ownHostAndPort() {
-        CharSequence hostAndPort = authority != null ? authority : request.get(HttpHeaderNames.HOST);
-        return hostAndPort == null ? null : hostAndPort.toString();
-    }
-
-    /**
-     * RESTEasy calls this to abort a response whose head is out. Vert.x closes the whole connection; over HTTP/2 only
-     * this stream ends here (RST_STREAM INTERNAL_ERROR), the connection's other streams are not affected.
-     */
-    @Override
-    public void closeConnection() {
-        reset(Http2Error.INTERNAL_ERROR.code());
-    }
-
-    private Map<String, List<String>> queryParams() {
-        if (queryParams == null) {
-            queryParams = query == null
-                    ? Collections.emptyMap()
-                    : new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
-        }
-        return queryParams;
-    }
-
-    @Override
-    public String getQueryParam(String name) {
-        List<String> values = queryParams().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    @Override
-    public Map<String, List<String>> getQueryParamsMap() {
-        return new HashMap<>(queryParams());
-    }
-
-    @Override
-    public List<String> getAllQueryParams(String name) {
-        List<String> values = queryParams().get(name);
-        return values == null ? Collections.emptyList() : values;
-    }
-
-    @Override
-    public String query() {
-        return query;
-    }
-
-    @Override
-    public Collection<String> queryParamNames() {
-        return queryParams().keySet();
-    }
-
-    @Override
-    public boolean isRequestEnded() {
-        return true;
-    }
-
-    @Override
-    public InputStream createInputStream(ByteBuffer existingData) {
-        if (existingData == null) {
-            return createInputStream();
-        }
-        byte[] bytes = new byte[existingData.remaining()];
-        existingData.get(bytes);
-        return new ByteArrayInputStream(bytes);
-    }
-
-    @Override
-    public InputStream createInputStream() {
-        return InputStream.nullInputStream();
-    }
-
-    @Override
-    public ServerHttpResponse pauseRequestInput() {
-        return this;
-    }
-
-    @Override
-    public ServerHttpResponse resumeRequestInput() {
-        return this;
-    }
-
-    @Override
-    public ServerHttpResponse setReadListener(ReadCallback callback) {
-        callback.done();
-        return this;
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        if (type == ResteasyReactiveRequestContext.class || type == DirectResponse.class) {
-            return (T) this;
-        }
-        if (type == RoutingContext.class) {
-            return (T) routing();
-        }
-        return null;
-    }
-
-    @Override
-    public boolean isOnIoThread() {
-        return getEventLoop().inEventLoop();
+        request.queryParamsFrom(uri);
     }
 
     // ---- the response
@@ -669,6 +398,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     @Override
     public ServerHttpResponse addResponseHeader(CharSequence name, CharSequence value) {
         if (value != null) {
+            VertxBridge.validateHeader(name, value);
             response.add(lowerCase(name), value);
         }
         return this;
@@ -679,6 +409,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (value == null) {
             response.remove(lowerCase(name)); // as Vert.x's header map: setting null removes
         } else {
+            VertxBridge.validateHeader(name, value);
             response.set(lowerCase(name), value);
         }
         return this;
@@ -690,6 +421,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         response.remove(lower);
         for (CharSequence value : values) {
             if (value != null) {
+                VertxBridge.validateHeader(name, value);
                 response.add(lower, value);
             }
         }
@@ -847,8 +579,15 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             }
             throw new IllegalStateException("the response has already been written");
         }
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            if (body != null) {
+                body.release();
+            }
+            throw e;
+        }
         ended = true;
-        commit();
         onLoop(() -> {
             if (gone()) {
                 if (body != null) {
@@ -876,7 +615,12 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             done.accept(new IllegalStateException("the response has already been written"));
             return;
         }
-        commit();
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            data.release();
+            throw e;
+        }
         onLoop(() -> {
             if (gone()) {
                 data.release();
@@ -901,18 +645,23 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return streamGone || stream.gone();
     }
 
-    /** Runs the pre-commit listener once; the status and headers are fixed from then on. */
+    /**
+     * Runs the pre-commit listener (RESTEasy's: the JAX-RS response's headers) once; the status and headers are fixed
+     * from then on. When it fails (a header Vert.x's check refuses: a line break in a value), nothing is written and
+     * the response stays open, so that the failure is answered as any other (Quarkus's error page, 500) without the
+     * listener, which would fail again. Vert.x's path fails the same way inside its response's end, after the response
+     * counts as written, and never answers.
+     */
     private void commit() {
-        if (!committing) {
-            committing = true;
-            try {
-                if (preCommit != null) {
-                    preCommit.accept(this);
-                }
-            } finally {
-                committed = true;
-            }
+        if (committed) {
+            return;
         }
+        Consumer<ResteasyReactiveRequestContext> listener = preCommit;
+        preCommit = null;
+        if (listener != null) {
+            listener.accept(this);
+        }
+        committed = true;
     }
 
     private void onLoop(Runnable task) {
@@ -983,7 +732,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         return name;
     }
 
-    private static List<Map.Entry<String, String>> entries(Http2Headers headers) {
+    static List<Map.Entry<String, String>> entries(Http2Headers headers) {
         List<Map.Entry<String, String>> entries = new ArrayList<>(headers.size());
         for (Map.Entry<CharSequence, CharSequence> header : headers) {
             CharSequence name = header.getKey();

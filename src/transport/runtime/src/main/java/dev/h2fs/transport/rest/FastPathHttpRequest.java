@@ -111,7 +111,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public String absoluteURI() {
-        return exchange.ownAbsoluteUri();
+        return exchange.request().ownAbsoluteUri();
     }
 
     @Override
@@ -121,7 +121,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public HostAndPort authority() {
-        String host = exchange.ownHostAndPort();
+        String host = exchange.request().ownHostAndPort();
         return host == null ? null : HostAndPort.parseAuthority(host, -1);
     }
 
@@ -217,7 +217,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public String host() {
-        return exchange.ownHostAndPort();
+        return exchange.request().ownHostAndPort();
     }
 
     @Override
@@ -232,17 +232,17 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public HttpMethod method() {
-        return HttpMethod.valueOf(exchange.getRequestMethod());
+        return HttpMethod.valueOf(exchange.request().getRequestMethod());
     }
 
     @Override
     public MultiMap params(boolean semicolonIsNormalChar) {
-        return VertxBridge.multiMap(exchange.getQueryParamsMap());
+        return VertxBridge.multiMap(exchange.request().getQueryParamsMap());
     }
 
     @Override
     public String path() {
-        return exchange.getRequestPath();
+        return exchange.request().getRequestPath();
     }
 
     @Override
@@ -257,7 +257,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public String query() {
-        return exchange.query();
+        return exchange.request().query();
     }
 
     @Override
@@ -272,7 +272,7 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public String scheme() {
-        return exchange.ownScheme();
+        return exchange.request().ownScheme();
     }
 
     @Override
@@ -307,8 +307,8 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public String uri() {
-        String query = exchange.query();
-        return query == null ? exchange.getRequestPath() : exchange.getRequestPath() + "?" + query;
+        String query = exchange.request().query();
+        return query == null ? exchange.request().getRequestPath() : exchange.request().getRequestPath() + "?" + query;
     }
 
     @Override

@@ -71,7 +71,7 @@ final class FastPathOutputStream extends OutputStream {
         byte[] chunk = buffer.toByteArray();
         buffer.reset();
         CompletableFuture<Void> written = exchange.write(chunk).toCompletableFuture();
-        if (!exchange.isOnIoThread()) {
+        if (!exchange.request().isOnIoThread()) {
             try {
                 written.get();
             } catch (InterruptedException e) {

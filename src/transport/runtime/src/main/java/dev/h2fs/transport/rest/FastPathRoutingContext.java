@@ -308,7 +308,7 @@ final class FastPathRoutingContext implements RoutingContext {
 
     @Override
     public String normalizedPath() {
-        return exchange.getRequestNormalisedPath();
+        return exchange.request().getRequestNormalisedPath();
     }
 
     @Override
@@ -352,7 +352,7 @@ final class FastPathRoutingContext implements RoutingContext {
 
     @Override
     public List<String> queryParam(String name) {
-        return exchange.getAllQueryParams(name);
+        return exchange.request().getAllQueryParams(name);
     }
 
     @Override
@@ -362,7 +362,7 @@ final class FastPathRoutingContext implements RoutingContext {
 
     @Override
     public MultiMap queryParams() {
-        return VertxBridge.multiMap(exchange.getQueryParamsMap());
+        return VertxBridge.multiMap(exchange.request().getQueryParamsMap());
     }
 
     @Override

@@ -37,7 +37,7 @@ final class ForwardedRequests implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext routing) {
-        ((FastPathRoutingContext) routing).exchange().keepReceivedHeaders(); // which the wrapper rewrites
+        ((FastPathRoutingContext) routing).exchange().request().keepReceivedHeaders(); // which the wrapper rewrites
         proxy.handle(routing.request());
     }
 

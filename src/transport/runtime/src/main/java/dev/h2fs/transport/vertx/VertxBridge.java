@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.HttpServerImpl;
+import io.vertx.core.http.impl.HttpUtils;
 import io.vertx.core.http.impl.headers.Http2HeadersAdaptor;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
@@ -171,7 +172,6 @@ public final class VertxBridge {
         ((ContextInternal) context).dispatch(task);
     }
 
-    /** @return Vert.x's multi-map view of HTTP/2 headers, reading and writing {@code headers} (names lower-cased) */
     /**
      * @return the tracer Vert.x's HTTP server reports each request to (Quarkus OpenTelemetry's, while its SDK is
      *         on), or null when nothing traces
@@ -181,8 +181,23 @@ public final class VertxBridge {
         return (VertxTracer<Object, Object>) ((VertxInternal) vertx).tracer();
     }
 
+    /**
+     * @return Vert.x's multi-map view of HTTP/2 headers, reading and writing {@code headers} (names lower-cased; what is
+     *         set is checked as Vert.x checks it)
+     */
     public static MultiMap headers(Http2Headers headers) {
         return new Http2HeadersAdaptor(headers);
+    }
+
+    /**
+     * Checks a response header as Vert.x's header maps do when one is set, on both protocols (unless Vert.x's header
+     * validation is turned off): a name that is not a token, a value with a line break or another control character
+     * are refused with an {@code IllegalArgumentException}, so that a value cannot split a response.
+     */
+    public static void validateHeader(CharSequence name, CharSequence value) {
+        if (!io.vertx.core.http.HttpHeaders.DISABLE_HTTP_HEADERS_VALIDATION) {
+            HttpUtils.validateHeader(name, value);
+        }
     }
 
     /** @return a case-sensitive multi-map of {@code values} (query parameters) */
