@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -89,7 +90,7 @@ public final class Http1ResponseTracker extends ChannelDuplexHandler {
             // The client must not send another request on a connection about to close (RFC 9112 section 9.6).
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        if (msg instanceof LastHttpContent) {
+        if (msg instanceof LastHttpContent && !informational(msg)) {
             // Unvoid: a void promise cannot carry a listener, and we must act once the bytes are out.
             ChannelPromise tracked = promise.unvoid();
             tracked.addListener((ChannelFutureListener) f -> {
@@ -106,6 +107,11 @@ public final class Http1ResponseTracker extends ChannelDuplexHandler {
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    /** @return whether {@code msg} is an interim response ({@code 100 Continue}): the final one is still to come */
+    private static boolean informational(Object msg) {
+        return msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
 
     /**

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -73,5 +74,19 @@ class Http1ResponseTrackerTest {
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isOpen(), "a response that never ends kept the connection open");
+    }
+
+    /**
+     * A {@code 100 Continue} (Vert.x writes one as a full response to an upload that expects it) is not the end of
+     * the request's response: a drain still waits for the final one.
+     */
+    @Test
+    void aHundredContinueDoesNotEndTheResponseInFlight() {
+        tracker().requestStarted();
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        channel.pipeline().close();
+        assertTrue(channel.isOpen(), "closed after the 100 Continue, under the upload still in flight");
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED));
+        assertFalse(channel.isOpen(), "still open after the final response");
     }
 }
