@@ -34,9 +34,11 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <p>
  * HTTP/1.1 answers a connection's requests in the order they came (pipelining), so requests are served one at a time:
  * <ul>
- * <li>while a fast-path request is in flight, what the decoder reads next waits here, in order; past
- * {@link #MAX_WAITING} messages the connection stops reading until they have been served (so a client that pipelines
- * without reading its answers pins a bounded amount of memory);</li>
+ * <li>while a fast-path request is in flight, or the answers written wait beyond the channel's high-water mark (the
+ * client does not read them), what the decoder reads next waits here, in order; past {@link #MAX_WAITING} messages the
+ * connection stops reading until they have been served. So a client that pipelines requests without reading the
+ * answers pins a bounded amount of memory (otherwise each request it sends, served at once, would add its response to
+ * the outbound buffer), and the write-stall guard then closes it;</li>
  * <li>while Vert.x owes responses (requests passed on whose last bytes it has not written yet), every request goes to
  * Vert.x, which queues pipelined requests itself;</li>
  * <li>a request the fast path took but no resource maps goes to Vert.x then, as if it had never been looked at.</li>
@@ -114,7 +116,7 @@ final class Http1FastPathConnection extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        if (inFlight != null || waiting != null && !waiting.isEmpty()) {
+        if (inFlight != null || waiting != null && !waiting.isEmpty() || !ctx.channel().isWritable()) {
             hold(msg);
         } else {
             dispatch(msg);
@@ -170,7 +172,7 @@ final class Http1FastPathConnection extends ChannelDuplexHandler {
         resuming = true;
         firedToVertx = false;
         try {
-            while (inFlight == null && waiting != null && !waiting.isEmpty()) {
+            while (inFlight == null && waiting != null && !waiting.isEmpty() && context.channel().isWritable()) {
                 dispatch(waiting.poll());
             }
         } finally {
@@ -322,6 +324,9 @@ final class Http1FastPathConnection extends ChannelDuplexHandler {
             awaitingWritable = null;
         }
         ctx.fireChannelWritabilityChanged();
+        if (ctx.channel().isWritable() && inFlight == null) {
+            resume();
+        }
     }
 
     void awaitWritable(FastPathExchange exchange) {
