@@ -37,6 +37,7 @@ import dev.h2fs.transport.loop.NettyTransport;
 import dev.h2fs.transport.loop.ReusePortListener;
 import dev.h2fs.transport.loop.Worker;
 import dev.h2fs.transport.rest.FastPathWorker;
+import dev.h2fs.transport.rest.Http1FastPathConnection;
 import dev.h2fs.transport.rest.RestFastPath;
 import dev.h2fs.transport.vertx.VertxBridge;
 
@@ -225,6 +226,13 @@ public final class TransportServer {
                 Consumer<Channel> vertxInitializer = initializer;
                 initializer = channel -> {
                     channel.attr(StreamTakeover.KEY).set(takeover);
+                    vertxInitializer.accept(channel);
+                };
+            } else {
+                // Without the fast path, HTTP/1.x connections still get its bound on pipelined requests.
+                Consumer<Channel> vertxInitializer = initializer;
+                initializer = channel -> {
+                    channel.attr(StreamTakeover.KEY).set(Http1FastPathConnection.BOUND_ONLY);
                     vertxInitializer.accept(channel);
                 };
             }

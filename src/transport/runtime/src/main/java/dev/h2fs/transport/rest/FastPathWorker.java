@@ -39,6 +39,8 @@ public final class FastPathWorker implements StreamTakeover {
     public void installHttp1(ChannelPipeline pipeline) {
         if (app.servesHttp1()) {
             Http1FastPathConnection.install(this, pipeline);
+        } else {
+            Http1FastPathConnection.installBoundOnly(pipeline);
         }
     }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 
 import dev.h2fs.transport.drain.Http1ResponseTracker;
+import dev.h2fs.transport.http2.StreamTakeover;
 import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
@@ -44,7 +46,8 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <li>a request the fast path took but no resource maps goes to Vert.x then, as if it had never been looked at.</li>
  * </ul>
  * The connection's {@link Http1ResponseTracker} counts the fast path's requests as it counts Vert.x's, so a drain at
- * shutdown waits for both.
+ * shutdown waits for both. Without a fast path ({@link #installBoundOnly}: it is off, or off for HTTP/1.1) the handler
+ * is still there, every request goes to Vert.x, and the bound on pipelined requests holds for Vert.x's path too.
  * <p>
  * Failure policy: a malformed request, HTTP/1.0, a body, {@code Expect}, {@code Upgrade} or a {@code Host} that does
  * not parse go to Vert.x, which answers them as it always has. A response whose head cannot be encoded (a header value
@@ -53,7 +56,7 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <p>
  * Thread: the connection's event loop.
  */
-final class Http1FastPathConnection extends ChannelDuplexHandler {
+public final class Http1FastPathConnection extends ChannelDuplexHandler {
 
     static final String NAME = "h2fs-fast-path-http1";
     /** Messages read while a request is served that wait here at most: a pipelined request is two (head, end). */
@@ -95,6 +98,32 @@ final class Http1FastPathConnection extends ChannelDuplexHandler {
      * and the connection stays Vert.x's.
      */
     static void install(FastPathWorker worker, ChannelPipeline pipeline) {
+        installIn(worker, pipeline);
+    }
+
+    /**
+     * Puts the handler in front of Vert.x's without a fast path (it is off, or off for HTTP/1.1): every request goes
+     * to Vert.x, and only the pipelining bound is kept (a connection's next request waits while the answers written
+     * do not fit under the high-water mark), which Vert.x's HTTP/1.x connection does not have.
+     */
+    public static void installBoundOnly(ChannelPipeline pipeline) {
+        installIn(null, pipeline);
+    }
+
+    /** For connections without a fast path: HTTP/2 is left alone, HTTP/1.x gets the pipelining bound only. */
+    public static final StreamTakeover BOUND_ONLY = new StreamTakeover() {
+        @Override
+        public void install(Http2ConnectionHandler http2, ChannelHandlerContext http2Context) {
+            // HTTP/2 flow control and the stream budget bound what a client that does not read can pin
+        }
+
+        @Override
+        public void installHttp1(ChannelPipeline pipeline) {
+            installBoundOnly(pipeline);
+        }
+    };
+
+    private static void installIn(FastPathWorker worker, ChannelPipeline pipeline) {
         String next = pipeline.get(VERTX_H2C_UPGRADE) != null
                 ? VERTX_H2C_UPGRADE
                 : pipeline.get(VERTX_HANDLER) != null ? VERTX_HANDLER : null;
@@ -141,7 +170,7 @@ final class Http1FastPathConnection extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            if (vertxOwes == 0) {
+            if (vertxOwes == 0 && worker != null) {
                 // As Vert.x's HttpUtils.isKeepAlive for HTTP/1.1, the only version taken.
                 boolean keepAlive = !request.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE,
                         true) && !tracker.isDraining();
