@@ -18,11 +18,7 @@ import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
-
-import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
  * One HTTP/2 connection's frame listener, placed in front of Vert.x's: it takes the streams the fast path serves
@@ -38,16 +34,11 @@ import dev.h2fs.transport.vertx.VertxBridge;
  */
 final class FastPathConnection implements Http2FrameListener {
 
-    final FastPathWorker worker;
+    final FastPathChannel channel;
     final Http2ConnectionHandler http2;
     final ChannelHandlerContext context;
     final Http2ConnectionEncoder encoder;
     final Http2Connection.PropertyKey exchangeKey;
-    final boolean tls;
-    // Vert.x's views of the connection's addresses, made on first use: forwarded headers, the access log and tracing
-    // each ask for them per request. Immutable; a race makes two equal ones.
-    private SocketAddress remoteAddress;
-    private SocketAddress localAddress;
     private final Http2ConnectionDecoder decoder;
     private Http2FrameListener vertx;
     private List<FastPathExchange> awaitingWindow;
@@ -55,13 +46,12 @@ final class FastPathConnection implements Http2FrameListener {
     private CharSequence goodAuthority;
 
     FastPathConnection(FastPathWorker worker, Http2ConnectionHandler http2, ChannelHandlerContext context) {
-        this.worker = worker;
+        this.channel = new FastPathChannel(context.channel(), worker);
         this.http2 = http2;
         this.context = context;
         this.encoder = http2.encoder();
         this.decoder = http2.decoder();
         this.exchangeKey = http2.connection().newKey();
-        this.tls = context.pipeline().get(SslHandler.class) != null;
         this.vertx = decoder.frameListener();
         decoder.frameListener(this);
         http2.connection().addListener(new Http2ConnectionAdapter() {
@@ -108,7 +98,7 @@ final class FastPathConnection implements Http2FrameListener {
     private boolean take(int streamId, Http2Headers headers) {
         decoding = true;
         try {
-            return worker.take(this, streamId, headers);
+            return channel.worker.take(this, streamId, headers);
         } finally {
             decoding = false;
         }
@@ -255,25 +245,5 @@ final class FastPathConnection implements Http2FrameListener {
     public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
             ByteBuf payload) throws Http2Exception {
         vertx.onUnknownFrame(ctx, frameType, streamId, flags, payload);
-    }
-
-    /** @return Vert.x's view of the client's address; any thread */
-    SocketAddress remoteAddress() {
-        SocketAddress address = remoteAddress;
-        if (address == null) {
-            address = VertxBridge.socketAddress(context.channel().remoteAddress());
-            remoteAddress = address;
-        }
-        return address;
-    }
-
-    /** @return Vert.x's view of the server's address; any thread */
-    SocketAddress localAddress() {
-        SocketAddress address = localAddress;
-        if (address == null) {
-            address = VertxBridge.socketAddress(context.channel().localAddress());
-            localAddress = address;
-        }
-        return address;
     }
 }

@@ -207,11 +207,11 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
     }
 
     boolean tls() {
-        return stream.tls();
+        return stream.connection().tls;
     }
 
     Channel channel() {
-        return stream.channel();
+        return stream.connection().channel;
     }
 
     Context vertxContext() {
@@ -232,7 +232,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
 
     @Override
     protected EventLoop getEventLoop() {
-        return stream.channel().eventLoop();
+        return channel().eventLoop();
     }
 
     @Override
@@ -282,7 +282,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         if (app.identityAssociation() != null) {
             return new ResteasyReactiveSecurityContext(routing());
         }
-        boolean secure = stream.tls();
+        boolean secure = tls();
         return new SecurityContext() {
             @Override
             public Principal getUserPrincipal() {
@@ -602,7 +602,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
             }
             bodyBytes += last == null ? 0 : last.readableBytes();
             // Counted first: a client may see the end (and the connection's, without keep-alive) before this returns.
-            stream.worker().served(method, template, path, status, System.nanoTime() - startNanos);
+            stream.connection().worker.served(method, template, path, status, System.nanoTime() - startNanos);
             stream.end(headWritten ? -1 : status, response, last, chunked);
             headWritten = true;
             stream.flush();
@@ -628,7 +628,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
                 return;
             }
             bodyBytes += data.readableBytes();
-            ChannelPromise promise = stream.channel().newPromise();
+            ChannelPromise promise = channel().newPromise();
             promise.addListener(written -> done.accept(written.isSuccess() ? null : written.cause()));
             stream.write(headWritten ? -1 : status, response, data, chunked, promise);
             headWritten = true;
@@ -680,7 +680,7 @@ final class FastPathExchange extends ResteasyReactiveRequestContext
         streamGone = true;
         stream.forget(this);
         if (!ended) {
-            stream.worker().reset(method, template, path, System.nanoTime() - startNanos);
+            stream.connection().worker.reset(method, template, path, System.nanoTime() - startNanos);
         }
         List<Runnable> handlers;
         synchronized (this) {

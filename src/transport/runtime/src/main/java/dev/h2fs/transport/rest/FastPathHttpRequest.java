@@ -75,12 +75,12 @@ final class FastPathHttpRequest extends HttpServerRequestInternal implements Htt
 
     @Override
     public SocketAddress remoteAddress() {
-        return exchange.stream().remoteAddress();
+        return exchange.stream().connection().remoteAddress();
     }
 
     @Override
     public SocketAddress localAddress() {
-        return exchange.stream().localAddress();
+        return exchange.stream().connection().localAddress();
     }
 
     @Override

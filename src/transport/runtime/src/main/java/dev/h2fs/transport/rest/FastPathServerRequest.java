@@ -147,18 +147,18 @@ final class FastPathServerRequest implements ServerHttpRequest {
 
     @Override
     public String getRequestHeader(CharSequence name) {
-        CharSequence value = request.get(lowerCase(name));
+        CharSequence value = request.get(FastPathExchange.lowerCase(name));
         return value == null ? null : value.toString();
     }
 
     @Override
     public Iterable<Map.Entry<String, String>> getAllRequestHeaders() {
-        return entries(request);
+        return FastPathExchange.entries(request);
     }
 
     @Override
     public List<String> getAllRequestHeaders(String name) {
-        List<CharSequence> values = request.getAll(lowerCase(name));
+        List<CharSequence> values = request.getAll(FastPathExchange.lowerCase(name));
         List<String> strings = new ArrayList<>(values.size());
         for (CharSequence value : values) {
             strings.add(value.toString());
@@ -168,7 +168,7 @@ final class FastPathServerRequest implements ServerHttpRequest {
 
     @Override
     public boolean containsRequestHeader(CharSequence name) {
-        return request.contains(lowerCase(name));
+        return request.contains(FastPathExchange.lowerCase(name));
     }
 
     @Override
@@ -229,7 +229,7 @@ final class FastPathServerRequest implements ServerHttpRequest {
 
     /** @return the scheme the request itself carries: {@code :scheme}, else the connection's */
     String ownScheme() {
-        return scheme != null ? scheme.toString() : exchange.stream().tls() ? "https" : "http";
+        return scheme != null ? scheme.toString() : exchange.tls() ? "https" : "http";
     }
 
     /** @return the authority the request itself carries: {@code :authority}, else {@code host} */
@@ -333,15 +333,6 @@ final class FastPathServerRequest implements ServerHttpRequest {
 
     @Override
     public boolean isOnIoThread() {
-        return exchange.stream().channel().eventLoop().inEventLoop();
-    }
-
-    /** HTTP/2 header names are lower case; RESTEasy asks in any case. */
-    private static CharSequence lowerCase(CharSequence name) {
-        return FastPathExchange.lowerCase(name);
-    }
-
-    private static List<Map.Entry<String, String>> entries(Http2Headers headers) {
-        return FastPathExchange.entries(headers);
+        return exchange.channel().eventLoop().inEventLoop();
     }
 }

@@ -1,11 +1,9 @@
 package dev.h2fs.transport.rest;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * The protocol side of one fast-path exchange: an HTTP/2 stream ({@link Http2FastPathStream}) or one HTTP/1.1 request
@@ -18,17 +16,8 @@ import io.vertx.core.net.SocketAddress;
  */
 interface FastPathStream {
 
-    /** @return the connection's channel; any thread */
-    Channel channel();
-
-    /** @return whether the connection is TLS; any thread */
-    boolean tls();
-
-    /** @return Vert.x's view of the client's address; any thread */
-    SocketAddress remoteAddress();
-
-    /** @return Vert.x's view of the server's address; any thread */
-    SocketAddress localAddress();
+    /** @return the connection: its channel, TLS, addresses and the worker's fast path; any thread */
+    FastPathChannel connection();
 
     /** @return the HTTP/2 stream id; -1 over HTTP/1.1 (as Vert.x's HTTP/1.x request); any thread */
     int streamId();
@@ -76,7 +65,4 @@ interface FastPathStream {
 
     /** Gives the request to Vert.x's path, as if the fast path had never looked at it. */
     void handBack();
-
-    /** @return the worker loop's fast path, which counts the exchange's response in its metrics; any thread */
-    FastPathWorker worker();
 }

@@ -37,11 +37,7 @@ public final class FastPathWorker implements StreamTakeover {
 
     @Override
     public void installHttp1(ChannelPipeline pipeline) {
-        if (app.servesHttp1()) {
-            Http1FastPathConnection.install(this, pipeline);
-        } else {
-            Http1FastPathConnection.installBoundOnly(pipeline);
-        }
+        Http1FastPathConnection.install(app.servesHttp1() ? this : null, pipeline);
     }
 
     /** @return requests answered on the fast path since start (responses ended, not counting resets) */

@@ -20,14 +20,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
 
 import dev.h2fs.transport.drain.Http1ResponseTracker;
 import dev.h2fs.transport.http2.StreamTakeover;
-import dev.h2fs.transport.vertx.VertxBridge;
 
 /**
  * One HTTP/1.1 connection's fast path: a handler in Vert.x's pipeline, after its request decoder and response encoder
@@ -46,7 +43,7 @@ import dev.h2fs.transport.vertx.VertxBridge;
  * <li>a request the fast path took but no resource maps goes to Vert.x then, as if it had never been looked at.</li>
  * </ul>
  * The connection's {@link Http1ResponseTracker} counts the fast path's requests as it counts Vert.x's, so a drain at
- * shutdown waits for both. Without a fast path ({@link #installBoundOnly}: it is off, or off for HTTP/1.1) the handler
+ * shutdown waits for both. Without a fast path ({@link #BOUND_ONLY}: it is off, or off for HTTP/1.1) the handler
  * is still there, every request goes to Vert.x, and the bound on pipelined requests holds for Vert.x's path too.
  * <p>
  * Failure policy: a malformed request, HTTP/1.0, a body, {@code Expect}, {@code Upgrade} or a {@code Host} that does
@@ -65,13 +62,9 @@ public final class Http1FastPathConnection extends ChannelDuplexHandler {
     private static final String VERTX_H2C_UPGRADE = "h2c";
     private static final String VERTX_HANDLER = "handler";
 
-    final FastPathWorker worker;
-    final boolean tls;
+    final FastPathChannel channel;
     private final Http1ResponseTracker tracker;
     private ChannelHandlerContext context;
-    // Vert.x's views of the connection's addresses, made on first use. Immutable; a race makes two equal ones.
-    private SocketAddress remoteAddress;
-    private SocketAddress localAddress;
 
     private FastPathExchange inFlight;
     private boolean swallowEnd; // the end of a request the fast path took is still to come
@@ -86,28 +79,9 @@ public final class Http1FastPathConnection extends ChannelDuplexHandler {
     private String goodHost;
     private FastPathExchange awaitingWritable;
 
-    private Http1FastPathConnection(FastPathWorker worker, boolean tls, Http1ResponseTracker tracker) {
-        this.worker = worker;
-        this.tls = tls;
+    private Http1FastPathConnection(FastPathChannel channel, Http1ResponseTracker tracker) {
+        this.channel = channel;
         this.tracker = tracker;
-    }
-
-    /**
-     * Puts the fast path in front of Vert.x's h2c upgrade handler (which sets up Vert.x's connection handler on the
-     * first request it passes on) or its connection handler; neither there: Vert.x's pipeline is not one this knows,
-     * and the connection stays Vert.x's.
-     */
-    static void install(FastPathWorker worker, ChannelPipeline pipeline) {
-        installIn(worker, pipeline);
-    }
-
-    /**
-     * Puts the handler in front of Vert.x's without a fast path (it is off, or off for HTTP/1.1): every request goes
-     * to Vert.x, and only the pipelining bound is kept (a connection's next request waits while the answers written
-     * do not fit under the high-water mark), which Vert.x's HTTP/1.x connection does not have.
-     */
-    public static void installBoundOnly(ChannelPipeline pipeline) {
-        installIn(null, pipeline);
     }
 
     /** For connections without a fast path: HTTP/2 is left alone, HTTP/1.x gets the pipelining bound only. */
@@ -119,19 +93,27 @@ public final class Http1FastPathConnection extends ChannelDuplexHandler {
 
         @Override
         public void installHttp1(ChannelPipeline pipeline) {
-            installBoundOnly(pipeline);
+            Http1FastPathConnection.install(null, pipeline);
         }
     };
 
-    private static void installIn(FastPathWorker worker, ChannelPipeline pipeline) {
+    /**
+     * Puts the fast path in front of Vert.x's h2c upgrade handler (which sets up Vert.x's connection handler on the
+     * first request it passes on) or its connection handler; neither there: Vert.x's pipeline is not one this knows,
+     * and the connection stays Vert.x's.
+     *
+     * @param worker the worker's fast path; null: none (it is off, or off for HTTP/1.1), every request goes to Vert.x
+     *        and only the pipelining bound is kept (a connection's next request waits while the answers written do
+     *        not fit under the high-water mark), which Vert.x's HTTP/1.x connection does not have
+     */
+    static void install(FastPathWorker worker, ChannelPipeline pipeline) {
         String next = pipeline.get(VERTX_H2C_UPGRADE) != null
                 ? VERTX_H2C_UPGRADE
                 : pipeline.get(VERTX_HANDLER) != null ? VERTX_HANDLER : null;
         if (next == null) {
             return;
         }
-        boolean tls = pipeline.get(SslHandler.class) != null;
-        pipeline.addBefore(next, NAME, new Http1FastPathConnection(worker, tls,
+        pipeline.addBefore(next, NAME, new Http1FastPathConnection(new FastPathChannel(pipeline.channel(), worker),
                 Http1ResponseTracker.installBefore(pipeline, next)));
     }
 
@@ -170,16 +152,16 @@ public final class Http1FastPathConnection extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            if (vertxOwes == 0 && worker != null) {
+            if (vertxOwes == 0 && channel.worker != null) {
                 // As Vert.x's HttpUtils.isKeepAlive for HTTP/1.1, the only version taken.
                 boolean keepAlive = !request.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE,
                         true) && !tracker.isDraining();
-                FastPathExchange exchange = worker.take(this, request, keepAlive);
+                FastPathExchange exchange = channel.worker.take(this, request, keepAlive);
                 if (exchange != null) {
                     swallowEnd = true;
                     inFlight = exchange;
                     tracker.requestStarted();
-                    worker.start(exchange);
+                    channel.worker.start(exchange);
                     return;
                 }
             }
@@ -392,26 +374,6 @@ public final class Http1FastPathConnection extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
             }
         }
-    }
-
-    /** @return Vert.x's view of the client's address; any thread */
-    SocketAddress remoteAddress() {
-        SocketAddress address = remoteAddress;
-        if (address == null) {
-            address = VertxBridge.socketAddress(context.channel().remoteAddress());
-            remoteAddress = address;
-        }
-        return address;
-    }
-
-    /** @return Vert.x's view of the server's address; any thread */
-    SocketAddress localAddress() {
-        SocketAddress address = localAddress;
-        if (address == null) {
-            address = VertxBridge.socketAddress(context.channel().localAddress());
-            localAddress = address;
-        }
-        return address;
     }
 
     ChannelHandlerContext context() {

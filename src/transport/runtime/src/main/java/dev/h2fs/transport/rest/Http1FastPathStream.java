@@ -6,7 +6,6 @@ import org.jboss.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -22,7 +21,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * A fast-path exchange's HTTP/1.1 request: its response goes to Vert.x's HTTP/1.x encoder as Netty HTTP objects, with
@@ -57,23 +55,8 @@ final class Http1FastPathStream implements FastPathStream {
     }
 
     @Override
-    public Channel channel() {
-        return connection.context().channel();
-    }
-
-    @Override
-    public boolean tls() {
-        return connection.tls;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return connection.remoteAddress();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return connection.localAddress();
+    public FastPathChannel connection() {
+        return connection.channel;
     }
 
     @Override
@@ -87,13 +70,8 @@ final class Http1FastPathStream implements FastPathStream {
     }
 
     @Override
-    public FastPathWorker worker() {
-        return connection.worker;
-    }
-
-    @Override
     public boolean gone() {
-        return ended || !channel().isActive();
+        return ended || !connection.channel.channel.isActive();
     }
 
     @Override
@@ -185,7 +163,7 @@ final class Http1FastPathStream implements FastPathStream {
 
     @Override
     public boolean writable() {
-        return channel().isWritable();
+        return connection.channel.channel.isWritable();
     }
 
     @Override

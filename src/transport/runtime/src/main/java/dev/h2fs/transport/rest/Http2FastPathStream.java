@@ -2,7 +2,6 @@ package dev.h2fs.transport.rest;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -10,7 +9,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * A fast-path exchange's HTTP/2 stream: its response goes out through the connection's
@@ -36,23 +34,8 @@ final class Http2FastPathStream implements FastPathStream {
     }
 
     @Override
-    public Channel channel() {
-        return connection.context.channel();
-    }
-
-    @Override
-    public boolean tls() {
-        return connection.tls;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return connection.remoteAddress();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return connection.localAddress();
+    public FastPathChannel connection() {
+        return connection.channel;
     }
 
     @Override
@@ -63,11 +46,6 @@ final class Http2FastPathStream implements FastPathStream {
     @Override
     public HttpVersion version() {
         return HttpVersion.HTTP_2;
-    }
-
-    @Override
-    public FastPathWorker worker() {
-        return connection.worker;
     }
 
     /**
