@@ -59,6 +59,10 @@ import dev.h2fs.transport.loop.PeerHangUp;
  * opens streams it asks whether the client has hung up meanwhile ({@link PeerHangUp}); if so the read is dropped
  * unserved and the connection closed, so that requests abandoned in the receive buffer cost nothing.
  * <p>
+ * A HEADERS frame that arrives whole goes past the connection's {@link AuthorizationLiteralMemo}, which gives Netty an
+ * {@code authorization} value it has seen before as plain octets instead of Huffman code (the same header list, without
+ * decoding the same ~800 bytes of a bearer token on every request).
+ * <p>
  * Thread: the connection's event loop (Netty's handler contract).
  */
 public final class InboundFrameInspector extends ChannelDuplexHandler {
@@ -88,6 +92,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
     private GracefulGoAway goAway;
     private boolean pingAckRead;
     private final ClientStreamHistory streams = new ClientStreamHistory();
+    private final AuthorizationLiteralMemo authorization = new AuthorizationLiteralMemo();
 
     // Position in the client's byte stream: preface bytes still to skip, then frame by frame.
     private int prefaceLeft = PREFACE_LENGTH;
@@ -197,6 +202,21 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                         return;
                     }
                 }
+                if (index - headerStart == FrameHeaderReader.LENGTH
+                        && payloadLeft <= end - index) {
+                    ByteBuf rewritten = authorization.rewrite(
+                            buf.slice(headerStart, FrameHeaderReader.LENGTH + payloadLeft), ctx.alloc());
+                    if (rewritten != null) {
+                        if (headerStart > forwarded) {
+                            ctx.fireChannelRead(buf.retainedSlice(forwarded, headerStart - forwarded));
+                        }
+                        index += payloadLeft;
+                        payloadLeft = 0;
+                        forwarded = index;
+                        endHeaderBlock();
+                        ctx.fireChannelRead(rewritten);
+                    }
+                }
                 continue;
             }
             if (headerStart > forwarded) {
@@ -214,7 +234,11 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
             headerBlockWaitingSince = System.nanoTime();
         }
         buf.readerIndex(forwarded);
-        ctx.fireChannelRead(buf);
+        if (buf.isReadable()) {
+            ctx.fireChannelRead(buf);
+        } else {
+            buf.release(); // all of it went to Netty already, the last frame rewritten
+        }
         if (pingAckRead) {
             // After the frames read with the ACK have reached Netty: the streams they open count as opened.
             pingAckRead = false;

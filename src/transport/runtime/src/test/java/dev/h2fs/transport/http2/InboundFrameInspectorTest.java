@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
@@ -49,6 +50,7 @@ class InboundFrameInspectorTest {
 
     private final DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
     private EmbeddedChannel channel;
+    private Server server;
 
     @AfterEach
     void close() {
@@ -58,6 +60,7 @@ class InboundFrameInspectorTest {
     /** A server channel: inspector, then Netty's HTTP/2 handler; the client's preface and SETTINGS already read. */
     private EmbeddedChannel server() {
         Server server = new Server();
+        this.server = server;
         Http2ConnectionHandler http2 = new Http2ConnectionHandlerBuilder().server(true).frameListener(server).build();
         server.http2 = http2;
         channel = new EmbeddedChannel();
@@ -289,6 +292,51 @@ class InboundFrameInspectorTest {
     }
 
     /** As Vert.x closes a connection: from the pipeline's tail (EmbeddedChannel.close() would also cancel timers). */
+    /**
+     * A bearer token sent as nghttp2 sends it (never indexed, Huffman-coded) on every request of a connection: from the
+     * second request on, Netty gets it as plain octets ({@link AuthorizationLiteralMemo}); every request's header list
+     * is the one the client sent, a different token of the same length included.
+     */
+    @Test
+    void repeatedAuthorizationReachesNettyAsPlainOctetsAndDecodesAsSent() {
+        server();
+        List<Integer> sizes = new ArrayList<>();
+        channel.pipeline().addAfter(InboundFrameInspector.HANDLER_NAME, "sizes", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                sizes.add(((ByteBuf) msg).readableBytes());
+                ctx.fireChannelRead(msg);
+            }
+        });
+        DefaultHttp2HeadersEncoder nghttp2 = new DefaultHttp2HeadersEncoder(
+                (name, value) -> "authorization".contentEquals(name), false, 64, 0);
+        String a = "Bearer " + "eyJhbGciOiJSUzI1NiJ9.".repeat(30);
+        String b = a.substring(0, a.length() - 1) + "-"; // '.' and '-': Huffman codes of the same length
+        List<String> sent = List.of(a, a, b, a, a);
+        List<Integer> original = new ArrayList<>();
+        int streamId = 1;
+        for (String token : sent) {
+            ByteBuf block = Unpooled.buffer();
+            try {
+                nghttp2.encodeHeaders(streamId, get("/").add("authorization", token), block);
+            } catch (Http2Exception e) {
+                throw new AssertionError(e);
+            }
+            byte[] frame = frame(HEADERS, END_HEADERS | END_STREAM, streamId, bytes(block));
+            original.add(frame.length);
+            channel.writeInbound(Unpooled.wrappedBuffer(frame));
+            streamId += 2;
+        }
+        assertEquals(sent, server.authorizations);
+        assertEquals(List.of(new Frame(HEADERS, 1, -1), new Frame(HEADERS, 3, -1), new Frame(HEADERS, 5, -1),
+                new Frame(HEADERS, 7, -1), new Frame(HEADERS, 9, -1)), frames());
+        assertEquals(original.get(0), sizes.get(0), "first sight: untouched");
+        assertTrue(sizes.get(1) > original.get(1), "the same token again: plain octets");
+        assertEquals(original.get(2), sizes.get(2), "another token: untouched, and now remembered");
+        assertEquals(original.get(3), sizes.get(3), "the first token again: untouched, remembered again");
+        assertTrue(sizes.get(4) > original.get(4), "and then plain octets");
+    }
+
     private void closeFromAbove() {
         channel.pipeline().close();
     }
@@ -369,10 +417,15 @@ class InboundFrameInspectorTest {
     /** Answers each ended request with 200, resets {@code /reset}. */
     private static final class Server extends Http2FrameAdapter {
         Http2ConnectionHandler http2;
+        final List<String> authorizations = new ArrayList<>();
 
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                 boolean endOfStream) {
+            CharSequence authorization = headers.get("authorization");
+            if (authorization != null) {
+                authorizations.add(authorization.toString());
+            }
             if ("/reset".contentEquals(String.valueOf(headers.path()))) {
                 http2.resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
             } else if (endOfStream || "/early".contentEquals(String.valueOf(headers.path()))) {
