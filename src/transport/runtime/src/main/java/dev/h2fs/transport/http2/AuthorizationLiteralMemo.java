@@ -9,6 +9,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 
 /**
  * Spares Netty's HPACK decoder the Huffman decoding of the same {@code authorization} value on every request of a
@@ -50,11 +51,10 @@ final class AuthorizationLiteralMemo {
     private DefaultHttp2HeadersDecoder decoder; // made on first use: most connections never send the field
 
     /**
-     * @param frame the whole HEADERS frame, header included, at {@code frame.readerIndex()} (not consumed)
+     * @param frame a buffer holding the whole HEADERS frame, header included, from index {@code start} (only read)
      * @return the frame to give Netty instead, with the remembered value in plain octets, or null to pass it untouched
      */
-    ByteBuf rewrite(ByteBuf frame, ByteBufAllocator allocator) {
-        int start = frame.readerIndex();
+    ByteBuf rewrite(ByteBuf frame, int start, ByteBufAllocator allocator) {
         if (frame.getUnsignedMedium(start) < MIN_PAYLOAD) {
             return null; // no value worth it: a request without a token does not pay for the walk
         }
@@ -126,10 +126,7 @@ final class AuthorizationLiteralMemo {
             if (value == null || block.isReadable()) {
                 return;
             }
-            byte[] decoded = new byte[value.length()];
-            for (int i = 0; i < decoded.length; i++) {
-                decoded[i] = (byte) value.charAt(i);
-            }
+            byte[] decoded = AsciiString.of(value).toByteArray();
             byte[] code = new byte[codeLength];
             frame.getBytes(codeStart, code);
             encoded = Unpooled.wrappedBuffer(code);

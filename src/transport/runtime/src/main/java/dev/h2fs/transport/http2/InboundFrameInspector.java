@@ -204,8 +204,7 @@ public final class InboundFrameInspector extends ChannelDuplexHandler {
                 }
                 if (index - headerStart == FrameHeaderReader.LENGTH
                         && payloadLeft <= end - index) {
-                    ByteBuf rewritten = authorization.rewrite(
-                            buf.slice(headerStart, FrameHeaderReader.LENGTH + payloadLeft), ctx.alloc());
+                    ByteBuf rewritten = authorization.rewrite(buf, headerStart, ctx.alloc());
                     if (rewritten != null) {
                         if (headerStart > forwarded) {
                             ctx.fireChannelRead(buf.retainedSlice(forwarded, headerStart - forwarded));
